@@ -1,0 +1,259 @@
+"""The command line. It parses options, calls the library, prints, and maps errors to exit codes."""
+
+import json
+import os
+import sys
+import traceback
+from datetime import timezone
+from functools import wraps
+
+import click
+
+from . import server
+from .db import redact
+from .errors import EXIT_CHECK_FAILED, PgsuiteError
+from .migrate import runner, scaffold
+from .migrate.status import status as migration_status
+from .project import Project
+from .target import resolve
+
+dsn_option = click.option(
+    "--dsn",
+    default=None,
+    help="Target database. Default: $PGSUITE_DSN, else $DATABASE_URL, else the embedded server.",
+)
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    default="60s",
+    show_default=True,
+    help="How long to wait for the migration lock and for each DDL lock (PostgreSQL interval).",
+)
+
+
+class Context:
+    def __init__(self, project_dir: str, debug: bool):
+        self.project_dir = project_dir
+        self.debug = debug
+
+    @property
+    def project(self) -> Project:
+        return Project.at(self.project_dir)
+
+    def target(self, dsn: str | None) -> str:
+        return resolve(dsn, self.project).dsn
+
+
+def handles_errors(command):
+    """Turn a PgsuiteError into its message on stderr and its exit code; --debug shows the traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx: Context = click.get_current_context().find_object(Context)
+        try:
+            return command(*args, **kwargs)
+        except PgsuiteError as exc:
+            if ctx is not None and ctx.debug:
+                traceback.print_exc()
+            click.echo(f"pgsuite: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def progress_printer():
+    """One line per step on a terminal; nothing in CI or when stderr is redirected."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return runner._quiet
+
+    def show(verb: str, name: str, seconds: float) -> None:
+        click.echo(f"  {verb} {name} ({seconds:.2f} s)", err=True)
+
+    return show
+
+
+@click.group()
+@click.option(
+    "--project",
+    "project_dir",
+    default=".",
+    envvar="PGSUITE_PROJECT",
+    show_default=True,
+    help="The project folder (holds migrations/, sql/ and .pgsuite/).",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(package_name="pgsuite")
+@click.pass_context
+def main(ctx, project_dir, debug):
+    """pgsuite: deploy, verify and report on a PostgreSQL schema.
+
+    Exit codes: 0 all good; 1 a check failed; 2 bad usage or configuration; 3 cannot connect.
+    """
+    ctx.obj = Context(project_dir, debug)
+
+
+# --- db -------------------------------------------------------------------------------------
+
+
+@main.group()
+def db():
+    """The embedded PostgreSQL (data in the project's .pgsuite/ folder)."""
+
+
+@db.command("start")
+@click.pass_obj
+@handles_errors
+def db_start(obj: Context):
+    """Start the embedded server (or reuse it) and print its URL."""
+    click.echo(server.start(obj.project.state_dir))
+
+
+@db.command("stop")
+@click.pass_obj
+@handles_errors
+def db_stop(obj: Context):
+    """Stop the embedded server."""
+    stopped = server.stop(obj.project.state_dir)
+    click.echo("stopped" if stopped else "not running")
+
+
+@db.command("status")
+@click.pass_obj
+@handles_errors
+def db_status(obj: Context):
+    """Say whether the embedded server runs, with its pid, data folder and URL."""
+    st = server.status(obj.project.state_dir)
+    if st.running:
+        click.echo(f"running  pid {st.pid}  data {st.data_dir}\n{st.url}")
+    else:
+        click.echo(f"not running  data {st.data_dir}")
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+@db.command("url")
+@click.pass_obj
+@handles_errors
+def db_url(obj: Context):
+    """Print the embedded server's URL (psql accepts it), starting the server if needed."""
+    click.echo(server.start(obj.project.state_dir))
+
+
+# --- migrate --------------------------------------------------------------------------------
+
+
+@main.group()
+def migrate():
+    """Versioned migrations (yoyo) and the repeatable sql/ files."""
+
+
+@migrate.command("status")
+@dsn_option
+@format_option
+@click.pass_obj
+@handles_errors
+def migrate_status(obj: Context, dsn, fmt):
+    """List every migration (applied, pending, edited, missing) and repeatable file."""
+    entries = migration_status(obj.project, obj.target(dsn))
+    if fmt == "json":
+        click.echo(json.dumps([e.as_dict() for e in entries], indent=2))
+        return
+    width = max((len(e.name) for e in entries), default=10)
+    for e in entries:
+        when = e.applied_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if e.applied_at else ""
+        click.echo(f"{e.kind:<10}  {e.name:<{width}}  {e.state:<8}  {when}".rstrip())
+
+
+@migrate.command("apply")
+@dsn_option
+@click.option("--to", "to", default=None, help="Apply up to and including this migration id.")
+@format_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
+    """Validate, apply pending migrations, then the changed repeatable files."""
+    result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress_printer(), lock_timeout=lock_timeout)
+    _print_run(result, fmt)
+
+
+@migrate.command("rollback")
+@dsn_option
+@click.option("--to", "to", default=None, help="Roll back every migration applied after this one.")
+@click.option("--count", type=int, default=None, help="Roll back the last N migrations (default 1).")
+@format_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
+    """Roll back applied migrations, newest first, each in its own transaction."""
+    result = runner.rollback(
+        obj.project, obj.target(dsn), to=to, count=count, progress=progress_printer(), lock_timeout=lock_timeout
+    )
+    _print_run(result, fmt)
+
+
+@migrate.command("validate")
+@dsn_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_validate(obj: Context, dsn, lock_timeout):
+    """Check that applied migrations were not edited, renamed or deleted, and rollbacks pair up."""
+    found = runner.validate(obj.project, obj.target(dsn), lock_timeout=lock_timeout)
+    for problem in found:
+        click.echo(f"FAIL {problem}")
+    if found:
+        sys.exit(EXIT_CHECK_FAILED)
+    click.echo("ok: migration files match the applied history")
+
+
+@migrate.command("new")
+@click.argument("name")
+@click.pass_obj
+@handles_errors
+def migrate_new(obj: Context, name):
+    """Create the next NNNN_NAME.sql and NNNN_NAME.rollback.sql."""
+    for path in scaffold.new(obj.project.migrations_dir, name):
+        click.echo(f"created {path}")
+
+
+def _print_run(result: runner.RunResult, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "applied": [{"id": i, "seconds": round(s, 3)} for i, s in result.applied],
+                    "rolled_back": [{"id": i, "seconds": round(s, 3)} for i, s in result.rolled_back],
+                    "repeatables": result.repeatables,
+                },
+                indent=2,
+            )
+        )
+        return
+    for verb, items in (("applied", result.applied), ("rolled back", result.rolled_back)):
+        for migration_id, seconds in items:
+            click.echo(f"{verb} {migration_id} ({seconds:.2f} s)")
+    for name in result.repeatables:
+        click.echo(f"applied repeatable sql/{name}")
+    if not (result.applied or result.rolled_back or result.repeatables):
+        click.echo("nothing to do: the database is up to date")
+
+
+# --- deploy ---------------------------------------------------------------------------------
+
+
+@main.command()
+@dsn_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def deploy(obj: Context, dsn, lock_timeout):
+    """The main job: apply pending migrations and repeatables to the target, and say what changed."""
+    target = resolve(dsn, obj.project)
+    click.echo(f"target: {target.source} ({redact(target.dsn)})")
+    result = runner.apply(obj.project, target.dsn, progress=progress_printer(), lock_timeout=lock_timeout)
+    _print_run(result, "text")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

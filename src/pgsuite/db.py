@@ -1,0 +1,30 @@
+"""Connections. Connection failures become ConnectError (exit 3) with the target named."""
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from .errors import ConfigError, ConnectError
+
+CONNECT_TIMEOUT_S = 10
+
+
+def connect(dsn: str, **kwargs) -> psycopg.Connection:
+    """Open a psycopg connection, raising ConnectError naming the target when that fails."""
+    kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    try:
+        return psycopg.connect(dsn, **kwargs)
+    except psycopg.ProgrammingError as exc:  # malformed DSN
+        raise ConfigError(f"invalid DSN {redact(dsn)!r}: {exc}") from exc
+    except psycopg.OperationalError as exc:
+        raise ConnectError(f"cannot connect to {redact(dsn)}: {str(exc).strip()}") from exc
+
+
+def redact(dsn: str) -> str:
+    """The DSN with any password hidden, for messages."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "<unparseable DSN>"
+    if "password" in params:
+        params["password"] = "***"
+    return make_conninfo(**params)

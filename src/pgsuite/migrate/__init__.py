@@ -1,0 +1,1 @@
+"""Versioned migrations (yoyo-migrations underneath) and the repeatable sql/ step."""

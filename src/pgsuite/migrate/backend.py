@@ -1,0 +1,73 @@
+"""yoyo's psycopg 3 backend, with pgsuite's lock instead of yoyo's lock row.
+
+yoyo serialises runs with a row in yoyo_lock; a process killed while holding it leaves the
+row behind and every later run waits for a manual `yoyo break-lock`. A session-level advisory
+lock is released by the server when the session ends, however the client died, so pgsuite
+holds one for the whole run. client_connection_check_interval makes the server notice a
+dead client during a long statement instead of when the statement ends.
+"""
+
+from contextlib import contextmanager
+
+import psycopg
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+from yoyo.connections import DatabaseURI
+
+from .. import db, queries
+from ..errors import LockTimeout
+
+# 'pgsuite' + 0x01 as a bigint: the advisory lock key shared by every pgsuite run.
+MIGRATION_LOCK_KEY = 0x7067737569746501
+APPLICATION_NAME = "pgsuite migrate"
+
+
+class LockedBackend(PostgresqlPsycopgBackend):
+    """A yoyo backend on one psycopg connection that holds pgsuite's migration lock."""
+
+    def __init__(self, dsn: str, lock_timeout: str = "60s"):
+        self.dsn = dsn
+        self.lock_timeout = lock_timeout
+        self._lock_depth = 0
+        # yoyo wants a parsed URI; the connection itself is made from the DSN (see connect).
+        super().__init__(DatabaseURI("postgresql+psycopg", None, None, None, None, None, {}), "_yoyo_migration")
+
+    def connect(self, dburi):
+        conn = db.connect(self.dsn, autocommit=True, application_name=APPLICATION_NAME)
+        conn.execute("SET client_connection_check_interval = '1s'")
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (self.lock_timeout,))
+        return conn
+
+    def copy(self):
+        return self.__class__(self.dsn, self.lock_timeout)
+
+    @contextmanager
+    def lock(self, timeout=None):
+        """Hold pgsuite's session advisory lock (re-entrant, as advisory locks are)."""
+        self.acquire_lock()
+        try:
+            yield
+        finally:
+            self.release_lock()
+
+    def acquire_lock(self) -> None:
+        try:
+            self.connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        except psycopg.errors.LockNotAvailable as exc:
+            holder = self.connection.execute(
+                queries.load("migration_lock_holder"), {"key": MIGRATION_LOCK_KEY}
+            ).fetchone()
+            who = f"backend pid {holder[0]} ({holder[1] or 'no application_name'})" if holder else "another session"
+            raise LockTimeout(
+                f"the migration lock is held by {who}; gave up after lock_timeout={self.lock_timeout}"
+            ) from exc
+        self._lock_depth += 1
+
+    def release_lock(self) -> None:
+        if self._lock_depth and not self.connection.closed:
+            self.connection.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+            self._lock_depth -= 1
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        """Run pgsuite's own SQL (psycopg %(name)s parameters) on this backend's connection."""
+        cur = self.connection.execute(sql, params)
+        return cur.fetchall() if cur.description else []

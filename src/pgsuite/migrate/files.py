@@ -1,0 +1,100 @@
+"""Migration files on disk: naming, statements, syntax and content checksums."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pglast
+from yoyo.migrations import read_sql_migration
+
+from ..errors import ConfigError
+
+MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<slug>[a-z0-9_]+)$")
+ROLLBACK_SUFFIX = ".rollback.sql"
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    id: str  # "0001_extensions_and_roles": the file name without .sql, as yoyo names it
+    path: Path
+    checksum: str
+    statements: tuple[str, ...]
+    transactional: bool
+    rollback_path: Path
+    rollback_checksum: str | None  # None when the rollback file is missing
+    rollback_statements: tuple[str, ...]
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def discover(migrations_dir: Path) -> list[MigrationFile]:
+    """Every migration in the folder, in order, each parsed and syntax-checked.
+
+    Raises ConfigError naming the file for a bad name, a file that is not UTF-8 text,
+    or SQL that PostgreSQL's own parser (via pglast) rejects.
+    """
+    found = []
+    for other in sorted(p for p in migrations_dir.iterdir() if p.is_file() and p.suffix == ".py"):
+        raise ConfigError(f"{other}: pgsuite migrations are .sql files (with a .rollback.sql beside)")
+    for path in sorted(migrations_dir.glob("*.sql")):
+        if path.name.endswith(ROLLBACK_SUFFIX):
+            if not path.with_name(path.name[: -len(ROLLBACK_SUFFIX)] + ".sql").exists():
+                raise ConfigError(f"{path}: rollback file without a migration beside it")
+            continue
+        found.append(_load(path))
+    numbers = [m.id[:4] for m in found]
+    for number in {n for n in numbers if numbers.count(n) > 1}:
+        clash = ", ".join(m.path.name for m in found if m.id.startswith(number))
+        raise ConfigError(f"{migrations_dir}: migration number {number} is used twice: {clash}")
+    return found
+
+
+def _load(path: Path) -> MigrationFile:
+    migration_id = path.name[: -len(".sql")]
+    if not MIGRATION_NAME.match(migration_id):
+        raise ConfigError(f"{path}: migration files are named NNNN_lowercase_name.sql")
+    statements, transactional = _parse(path)
+    rollback_path = path.with_name(migration_id + ROLLBACK_SUFFIX)
+    rollback_statements: tuple[str, ...] = ()
+    rollback_checksum = None
+    if rollback_path.exists():
+        rollback_statements, _ = _parse(rollback_path)
+        rollback_checksum = checksum(rollback_path)
+    return MigrationFile(
+        id=migration_id,
+        path=path,
+        checksum=checksum(path),
+        statements=statements,
+        transactional=transactional,
+        rollback_path=rollback_path,
+        rollback_checksum=rollback_checksum,
+        rollback_statements=rollback_statements,
+    )
+
+
+def syntax_check(path: Path) -> str:
+    """The file's text, once PostgreSQL's own parser (pglast) accepted it; else ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    try:
+        pglast.parser.parse_sql(text)
+    except pglast.parser.ParseError as exc:
+        message, index = (exc.args + (None,))[:2]
+        line = text.count("\n", 0, index) + 1 if isinstance(index, int) else "?"
+        raise ConfigError(f"{path}:{line}: SQL syntax error: {message}") from exc
+    return text
+
+
+def _parse(path: Path) -> tuple[tuple[str, ...], bool]:
+    """The statements as yoyo will run them, after PostgreSQL's parser accepted the file."""
+    syntax_check(path)
+    directives, _, statements = read_sql_migration(str(path))
+    transactional = directives.get("transactional", "true").strip().lower()
+    if transactional not in ("true", "false"):
+        raise ConfigError(f"{path}: '-- transactional:' must be true or false, found {transactional!r}")
+    return tuple(statements), transactional == "true"

@@ -1,0 +1,55 @@
+"""The repeatable step: sql/*.sql files re-applied, in name order, when their content changes."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from .. import queries
+from ..errors import CheckFailed
+from .files import checksum, syntax_check
+
+
+@dataclass(frozen=True)
+class RepeatableFile:
+    name: str
+    path: Path
+    checksum: str
+
+
+class RepeatableFailed(CheckFailed):
+    def __init__(self, name: str, line: int | str, error: Exception):
+        sqlstate = getattr(error, "sqlstate", None) or "?"
+        super().__init__(
+            f"repeatable sql/{name} failed at line {line}; no repeatable was applied\n"
+            f"  error [{sqlstate}]: {str(error).strip()}"
+        )
+
+
+def discover(folder: Path) -> list[RepeatableFile]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.sql")):
+        syntax_check(path)
+        found.append(RepeatableFile(path.name, path, checksum(path)))
+    return found
+
+
+def changed(files: list[RepeatableFile], recorded: dict[str, str]) -> list[RepeatableFile]:
+    return [f for f in files if recorded.get(f.name) != f.checksum]
+
+
+def apply(backend, files: list[RepeatableFile]) -> None:
+    """Run the files in one transaction on the backend's connection; all or none is recorded."""
+    with backend.transaction():
+        for f in files:
+            text = f.path.read_text(encoding="utf-8")
+            try:
+                # No parameters: psycopg sends the file with the simple protocol, all statements at once.
+                backend.connection.execute(text)
+            except psycopg.DatabaseError as exc:
+                position = getattr(exc.diag, "statement_position", None)
+                line = text.count("\n", 0, int(position)) + 1 if position else "?"
+                raise RepeatableFailed(f.name, line, exc) from exc
+            backend.query(queries.load("ledger_record_repeatable"), {"name": f.name, "checksum": f.checksum})

@@ -1,0 +1,200 @@
+"""apply and rollback: yoyo runs the migrations; pgsuite adds the lock, the ledger and atomicity.
+
+A transactional migration, yoyo's record of it and pgsuite's checksum are written in one
+transaction on one connection, so a crash at any point leaves the migration either fully
+applied and recorded, or not applied at all. (yoyo alone runs the migration on a second
+connection and records it afterwards: a crash in between leaves it applied but unrecorded.)
+"""
+
+import contextlib
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from yoyo import read_migrations
+
+from .. import queries
+from ..errors import ConfigError, MigrationFailed, ValidationFailed
+from ..project import Project
+from . import files as migration_files
+from . import repeatable
+from .backend import LockedBackend
+from .validate import AppliedMigration, problems
+
+Progress = Callable[[str, str, float], None]  # (verb, name, seconds)
+
+
+@dataclass
+class RunResult:
+    applied: list[tuple[str, float]] = field(default_factory=list)  # (migration id, seconds)
+    rolled_back: list[tuple[str, float]] = field(default_factory=list)
+    repeatables: list[str] = field(default_factory=list)
+
+
+def _quiet(verb: str, name: str, seconds: float) -> None:
+    pass
+
+
+@contextlib.contextmanager
+def locked_backend(dsn: str, lock_timeout: str):
+    """A backend holding the migration lock, with yoyo's and pgsuite's tables in place."""
+    backend = LockedBackend(dsn, lock_timeout)
+    try:
+        backend.acquire_lock()
+        backend.init_database()
+        backend.ensure_internal_schema_updated()
+        backend.query(queries.load("ledger_schema"))
+        yield backend
+    finally:
+        backend.connection.close()  # closing the session releases the advisory lock
+
+
+def applied_migrations(backend) -> list[AppliedMigration]:
+    rows = backend.query(queries.load("ledger_applied"))
+    return [AppliedMigration(*row) for row in rows]
+
+
+def validate(project: Project, dsn: str, lock_timeout: str = "60s") -> list[str]:
+    """Every disagreement between migrations/ and the database's applied history."""
+    files = migration_files.discover(project.migrations_dir)
+    with locked_backend(dsn, lock_timeout) as backend:
+        return problems(files, applied_migrations(backend))
+
+
+def apply(
+    project: Project,
+    dsn: str,
+    to: str | None = None,
+    progress: Progress = _quiet,
+    lock_timeout: str = "60s",
+) -> RunResult:
+    """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
+
+    Repeatables run only when applying to the head: they may use any table of the schema.
+    """
+    files = migration_files.discover(project.migrations_dir)
+    by_id = {f.id: f for f in files}
+    if to is not None and to not in by_id:
+        raise ConfigError(f"unknown migration {to!r}: no migrations/{to}.sql")
+    result = RunResult()
+    with locked_backend(dsn, lock_timeout) as backend:
+        found = problems(files, applied_migrations(backend))
+        if found:
+            raise ValidationFailed(found)
+        pending = list(backend.to_apply(read_migrations(str(project.migrations_dir))))
+        if to is not None:
+            pending = [m for m in pending if m.id <= to]
+        for migration in pending:
+            seconds = _run(backend, migration, by_id[migration.id], "apply")
+            result.applied.append((migration.id, seconds))
+            progress("applied", migration.id, seconds)
+        if to is None:
+            recorded = dict((name, checksum) for name, checksum, _ in backend.query(queries.load("ledger_repeatables")))
+            todo = repeatable.changed(repeatable.discover(project.repeatables_dir), recorded)
+            if todo:
+                started = time.perf_counter()
+                repeatable.apply(backend, todo)
+                result.repeatables = [f.name for f in todo]
+                progress("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started)
+    return result
+
+
+def rollback(
+    project: Project,
+    dsn: str,
+    to: str | None = None,
+    count: int | None = None,
+    progress: Progress = _quiet,
+    lock_timeout: str = "60s",
+) -> RunResult:
+    """Roll back the last `count` applied migrations, or every one applied after `to`.
+
+    A rollback forgets the repeatables' checksums: the objects they made may have gone with
+    the tables, so the next apply re-applies every repeatable.
+    """
+    if to is not None and count is not None:
+        raise ConfigError("give --to or --count, not both")
+    if count is not None and count < 1:
+        raise ConfigError(f"--count must be at least 1, got {count}")
+    files = migration_files.discover(project.migrations_dir)
+    by_id = {f.id: f for f in files}
+    result = RunResult()
+    with locked_backend(dsn, lock_timeout) as backend:
+        history = applied_migrations(backend)
+        found = problems(files, history)
+        if found:
+            raise ValidationFailed(found)
+        applied_ids = sorted(a.id for a in history)
+        if to is not None:
+            if to not in by_id:
+                raise ConfigError(f"unknown migration {to!r}: no migrations/{to}.sql")
+            if to not in applied_ids:
+                raise ConfigError(f"migration {to} is not applied: nothing to roll back to")
+            targets = [i for i in applied_ids if i > to]
+        else:
+            wanted = 1 if count is None else count
+            if wanted > len(applied_ids):
+                raise ConfigError(f"--count {wanted}: only {len(applied_ids)} migration(s) are applied")
+            targets = applied_ids[len(applied_ids) - wanted :]
+        migrations = read_migrations(str(project.migrations_dir))
+        for migration in backend.to_rollback(migrations.filter(lambda m: m.id in targets)):
+            seconds = _run(backend, migration, by_id[migration.id], "rollback")
+            result.rolled_back.append((migration.id, seconds))
+            progress("rolled back", migration.id, seconds)
+    return result
+
+
+def _run(backend, migration, file: migration_files.MigrationFile, direction: str) -> float:
+    """Run one migration's steps and record it, atomically when the migration is transactional."""
+    started = time.perf_counter()
+    migration.load()
+    if migration.use_transactions:
+        with backend.transaction():
+            _run_steps(backend, migration, file, direction)
+            _record(backend, migration, file, direction, time.perf_counter() - started)
+    else:
+        # CREATE INDEX CONCURRENTLY and friends: each statement commits on its own, so a
+        # non-transactional migration must be safe to run again (IF NOT EXISTS, ...).
+        with backend.disable_transactions():
+            _run_steps(backend, migration, file, direction)
+        with backend.transaction():
+            _record(backend, migration, file, direction, time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+def _run_steps(backend, migration, file, direction: str) -> None:
+    steps = migration.steps if direction == "apply" else list(reversed(migration.steps))
+    if direction == "apply":
+        statements = list(file.statements)
+    else:
+        # yoyo pairs the i-th statement with the i-th from the end of the rollback file.
+        statements = list(file.rollback_statements)[-len(steps) :] if file.rollback_statements else []
+    for index, step in enumerate(steps):
+        try:
+            # yoyo prints the rows of any statement that returns some; keep stdout for our output.
+            with contextlib.redirect_stdout(io.StringIO()):
+                getattr(step, direction)(backend)
+        except backend.DatabaseError as exc:
+            statement = statements[index] if index < len(statements) else "(unknown statement)"
+            raise MigrationFailed(f"{migration.id} ({direction})", statement, exc) from exc
+
+
+def _record(backend, migration, file, direction: str, seconds: float) -> None:
+    backend.log_migration(migration, direction)
+    if direction == "apply":
+        backend.mark_one(migration, log=False)
+        backend.query(
+            queries.load("ledger_record_migration"),
+            {
+                "migration_id": file.id,
+                "checksum": file.checksum,
+                "rollback_checksum": file.rollback_checksum,
+                "statements": len(file.statements),
+                "duration_ms": round(seconds * 1000, 3),
+            },
+        )
+    else:
+        backend.unmark_one(migration, log=False)
+        backend.query(queries.load("ledger_forget_migration"), {"migration_id": file.id})
+        backend.query(queries.load("ledger_forget_repeatables"))

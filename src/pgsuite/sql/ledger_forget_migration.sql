@@ -1,0 +1,1 @@
+DELETE FROM pgsuite.migration_ledger WHERE migration_id = %(migration_id)s;
