@@ -1,0 +1,72 @@
+"""One real PostgreSQL per test session, a migrated template, a fresh database per test.
+
+The server is the embedded one (a separate data folder from the developer's, under
+.pgsuite/test) unless PGSUITE_TEST_DSN names another. Nothing here is mocked.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from pytest_postgresql import factories
+
+from pgsuite import server
+from pgsuite.migrate import runner
+from pgsuite.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_STATE_DIR = ROOT / ".pgsuite" / "test"
+
+
+def _server_params() -> dict:
+    dsn = os.environ.get("PGSUITE_TEST_DSN") or server.start(TEST_STATE_DIR)
+    params = conninfo_to_dict(dsn)
+    return {
+        "host": params.get("host", "127.0.0.1"),
+        "port": int(params.get("port", 5432)),
+        "user": params.get("user", "postgres"),
+        "password": params.get("password"),
+    }
+
+
+SERVER = _server_params()
+
+
+def _migrated(host, port, user, dbname, password, **_):
+    runner.apply(Project.at(ROOT), make_conninfo(host=host, port=port, user=user, dbname=dbname, password=password))
+
+
+postgresql_proc = factories.postgresql_noproc(dbname="pgsuite_test", load=[_migrated], **SERVER)
+postgresql = factories.postgresql("postgresql_proc")
+empty_proc = factories.postgresql_noproc(dbname="pgsuite_empty", **SERVER)
+empty_postgresql = factories.postgresql("empty_proc")
+
+
+def dsn_of(conn: psycopg.Connection) -> str:
+    info = conn.info
+    return make_conninfo(host=info.host, port=info.port, user=info.user, dbname=info.dbname)
+
+
+@pytest.fixture
+def db(postgresql) -> str:
+    """DSN of a fresh database with the project's migrations applied."""
+    postgresql.autocommit = True
+    return dsn_of(postgresql)
+
+
+@pytest.fixture
+def empty_db(empty_postgresql) -> str:
+    """DSN of a fresh, empty database."""
+    empty_postgresql.autocommit = True
+    return dsn_of(empty_postgresql)
+
+
+@pytest.fixture
+def sandbox(tmp_path) -> Project:
+    """A project folder of the test's own, with a copy of the real migrations."""
+    shutil.copytree(ROOT / "migrations", tmp_path / "migrations")
+    (tmp_path / "sql").mkdir()
+    return Project.at(tmp_path)

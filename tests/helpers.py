@@ -1,0 +1,27 @@
+"""Helpers the tests share: the real CLI in a subprocess, and one-shot queries."""
+
+import os
+import subprocess
+import sys
+
+import psycopg
+
+
+def pgsuite(*args, env=None, timeout=120, **kwargs) -> subprocess.CompletedProcess:
+    """Run the real `pgsuite` command in a subprocess."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("PGSUITE_DSN", "DATABASE_URL")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "pgsuite", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        **kwargs,
+    )
+
+
+def query(dsn: str, sql: str, params=None) -> list[tuple]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        cur = conn.execute(sql, params)
+        return cur.fetchall() if cur.description else []
