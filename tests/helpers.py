@@ -6,6 +6,12 @@ import sys
 
 import psycopg
 
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The project's own migrations, in order: what a sandbox project starts from.
+REAL_MIGRATIONS = sorted(p.name[:-4] for p in (ROOT / "migrations").glob("*.sql") if not p.name.endswith(".rollback.sql"))
+
 
 def pgsuite(*args, env=None, timeout=120, **kwargs) -> subprocess.CompletedProcess:
     """Run the real `pgsuite` command in a subprocess."""

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from helpers import pgsuite, query
+from helpers import REAL_MIGRATIONS, pgsuite, query
 
 from pgsuite.errors import ConfigError
 from pgsuite.migrate import runner, scaffold
@@ -36,11 +36,14 @@ def states(project, dsn):
 
 def test_apply_creates_extension_roles_and_records_checksums(empty_db, sandbox):
     result = runner.apply(sandbox, empty_db)
-    assert [m for m, _ in result.applied] == ["0001_extensions_and_roles"]
+    assert [m for m, _ in result.applied] == REAL_MIGRATIONS
     assert query(empty_db, "SELECT extname FROM pg_extension WHERE extname = 'btree_gist'") == [("btree_gist",)]
     roles = query(empty_db, "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY(%s) ORDER BY 1", (ROLES,))
     assert roles == [(r, False) for r in ROLES]
-    ledger = query(empty_db, "SELECT migration_id, checksum, statements FROM pgsuite.migration_ledger")
+    ledger = query(
+        empty_db,
+        "SELECT migration_id, checksum, statements FROM pgsuite.migration_ledger WHERE migration_id LIKE '0001%%'",
+    )
     migration = sandbox.migrations_dir / "0001_extensions_and_roles.sql"
     from pgsuite.migrate.files import checksum
 
@@ -51,12 +54,14 @@ def test_apply_creates_extension_roles_and_records_checksums(empty_db, sandbox):
 def test_round_trip_apply_rollback_apply(empty_db, three_step):
     runner.apply(three_step, empty_db)
     assert set(states(three_step, empty_db).values()) == {"applied"}
-    rolled = runner.rollback(three_step, empty_db, count=3)
-    assert [m for m, _ in rolled.rolled_back] == ["8002_widget_names", "8001_widgets", "0001_extensions_and_roles"]
+    everything = REAL_MIGRATIONS + ["8001_widgets", "8002_widget_names"]
+    rolled = runner.rollback(three_step, empty_db, count=len(everything))
+    assert [m for m, _ in rolled.rolled_back] == everything[::-1]
     assert set(states(three_step, empty_db).values()) == {"pending"}
-    assert query(empty_db, "SELECT to_regclass('widgets'), count(*) FROM pg_extension WHERE extname='btree_gist'") == [
-        (None, 0)
-    ]
+    assert query(
+        empty_db,
+        "SELECT to_regclass('widgets'), to_regclass('appointments'), count(*) FROM pg_extension WHERE extname='btree_gist'",
+    ) == [(None, None, 0)]
     assert query(empty_db, "SELECT count(*) FROM pgsuite.migration_ledger") == [(0,)]
     runner.apply(three_step, empty_db)
     assert set(states(three_step, empty_db).values()) == {"applied"}
@@ -68,9 +73,9 @@ def test_partial_rollback_by_count_and_to(empty_db, three_step):
     assert states(three_step, empty_db)["8002_widget_names"] == "pending"
     assert query(empty_db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'widgets'") == [(1,)]
     runner.apply(three_step, empty_db)
-    runner.rollback(three_step, empty_db, to="0001_extensions_and_roles")
+    runner.rollback(three_step, empty_db, to=REAL_MIGRATIONS[-1])
     assert states(three_step, empty_db) == {
-        "0001_extensions_and_roles": "applied",
+        **{m: "applied" for m in REAL_MIGRATIONS},
         "8001_widgets": "pending",
         "8002_widget_names": "pending",
     }
@@ -78,7 +83,7 @@ def test_partial_rollback_by_count_and_to(empty_db, three_step):
 
 def test_apply_to_stops_at_the_named_migration(empty_db, three_step):
     result = runner.apply(three_step, empty_db, to="8001_widgets")
-    assert [m for m, _ in result.applied] == ["0001_extensions_and_roles", "8001_widgets"]
+    assert [m for m, _ in result.applied] == REAL_MIGRATIONS + ["8001_widgets"]
     assert states(three_step, empty_db)["8002_widget_names"] == "pending"
 
 
@@ -97,7 +102,7 @@ def test_status_json_lists_every_migration_with_its_time(empty_db, three_step):
 
 
 def test_status_is_read_only_on_a_database_never_migrated(empty_db, sandbox):
-    assert states(sandbox, empty_db) == {"0001_extensions_and_roles": "pending"}
+    assert states(sandbox, empty_db) == {m: "pending" for m in REAL_MIGRATIONS}
     assert query(empty_db, "SELECT count(*) FROM pg_tables WHERE schemaname IN ('public', 'pgsuite')") == [(0,)]
 
 
@@ -152,7 +157,7 @@ def test_a_failing_repeatable_applies_none_of_them(empty_db, sandbox):
     assert "no_such_table" in out.stderr
     assert query(empty_db, "SELECT to_regproc('ok'), count(*) FROM pgsuite.repeatable_ledger") == [(None, 0)]
     # the versioned migration before it stays applied: each step has its own transaction
-    assert states(sandbox, empty_db) == {"0001_extensions_and_roles": "applied"}
+    assert states(sandbox, empty_db) == {m: "applied" for m in REAL_MIGRATIONS}
 
 
 def test_rollback_makes_the_next_apply_reapply_repeatables(empty_db, three_step):
@@ -160,7 +165,7 @@ def test_rollback_makes_the_next_apply_reapply_repeatables(empty_db, three_step)
     # rollback the next apply must re-apply it even though the file did not change.
     (three_step.repeatables_dir / "10_widget_comment.sql").write_text("COMMENT ON TABLE widgets IS 'made by sql/';")
     runner.apply(three_step, empty_db)
-    runner.rollback(three_step, empty_db, to="0001_extensions_and_roles")
+    runner.rollback(three_step, empty_db, to=REAL_MIGRATIONS[-1])
     assert runner.apply(three_step, empty_db).repeatables == ["10_widget_comment.sql"]
     assert query(empty_db, "SELECT obj_description('widgets'::regclass)") == [("made by sql/",)]
 

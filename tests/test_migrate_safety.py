@@ -8,7 +8,7 @@ import time
 
 import psycopg
 import pytest
-from helpers import pgsuite, query
+from helpers import REAL_MIGRATIONS, pgsuite, query
 
 from pgsuite.errors import ConfigError, ValidationFailed
 from pgsuite.migrate import runner
@@ -40,9 +40,11 @@ def test_failing_migration_leaves_nothing_and_names_statement_and_error(empty_db
     assert "statement: ALTER TABLE half_done ADD COLUMN id int;" in out.stderr
     assert '[42701]: column "id" of relation "half_done" already exists' in out.stderr
     # the migration before it is applied; the failing one left no table, no record, no checksum
-    assert applied_ids(empty_db) == [FIRST]
+    assert applied_ids(empty_db) == REAL_MIGRATIONS
     assert query(empty_db, "SELECT to_regclass('half_done')") == [(None,)]
-    assert query(empty_db, "SELECT migration_id FROM pgsuite.migration_ledger") == [(FIRST,)]
+    assert query(empty_db, "SELECT migration_id FROM pgsuite.migration_ledger ORDER BY 1") == [
+        (m,) for m in REAL_MIGRATIONS
+    ]
 
 
 def test_validate_names_an_applied_migration_edited_afterwards(empty_db, sandbox):
@@ -129,7 +131,7 @@ def test_two_concurrent_applies_both_succeed_and_apply_each_migration_once(empty
     assert stdout.count("applied 8001_slow") == 1 and stdout.count(f"applied {FIRST}") == 1
     assert "nothing to do" in stdout
     applies = query(empty_db, "SELECT migration_id, count(*) FROM _yoyo_log WHERE operation = 'apply' GROUP BY 1 ORDER BY 1")
-    assert applies == [(FIRST, 1), ("8001_slow", 1)]
+    assert applies == [(m, 1) for m in REAL_MIGRATIONS] + [("8001_slow", 1)]
 
 
 def test_sigkill_mid_migration_leaves_no_half_migration_and_no_stale_lock(empty_db, sandbox):
@@ -168,10 +170,8 @@ def test_sigkill_mid_migration_leaves_no_half_migration_and_no_stale_lock(empty_
     assert [m for m, _ in result.applied] == ["8001_killed"]
     assert time.monotonic() - started < 20
     assert query(empty_db, "SELECT count(*) FROM yoyo_lock") == [(0,)]
-    assert query(empty_db, "SELECT migration_id FROM _yoyo_log WHERE operation = 'apply' ORDER BY created_at_utc") == [
-        (FIRST,),
-        ("8001_killed",),
-    ]
+    applies = query(empty_db, "SELECT migration_id FROM _yoyo_log WHERE operation = 'apply' ORDER BY created_at_utc")
+    assert applies == [(m,) for m in REAL_MIGRATIONS + ["8001_killed"]]
 
 
 def test_lock_timeout_names_the_holder(empty_db, sandbox):

@@ -1,0 +1,158 @@
+-- Delivery metrics, the reference report's metrics endpoints as SQL functions.
+-- SECURITY INVOKER on purpose: they read through row-level security, so a tenant sees its
+-- own org only; asking for another org explicitly raises 42501 instead of returning nothing.
+-- p_org_id NULL means every org the caller can see (service_role: all of them).
+
+CREATE OR REPLACE FUNCTION public.require_metrics_limit(p_limit integer)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_limit IS NULL OR p_limit < 1 OR p_limit > 10000 THEN
+        RAISE EXCEPTION 'argument p_limit must be between 1 and 10000, got %', p_limit USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
+-- One row per status (all five, zero included); stuck_processing counts processing rows
+-- whose lease (from last_attempt_at) has expired and can be reclaimed.
+CREATE OR REPLACE FUNCTION public.webhook_queue_health(
+    p_org_id uuid DEFAULT NULL,
+    p_lease interval DEFAULT interval '5 minutes'
+)
+RETURNS TABLE (status text, deliveries bigint, oldest_received_at timestamptz, stuck_processing bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_org_id IS NOT NULL THEN
+        PERFORM public.assert_org_access(p_org_id);
+    END IF;
+    RETURN QUERY
+    SELECT s.name,
+           count(w.id),
+           min(w.received_at),
+           count(w.id) FILTER (WHERE w.last_attempt_at < now() - coalesce(p_lease, interval '5 minutes')
+                                 AND w.status = 'processing')
+    FROM unnest(ARRAY['pending', 'processing', 'completed', 'failed', 'dead_letter'])
+         WITH ORDINALITY AS s(name, position)
+    LEFT JOIN public.webhook_delivery_log AS w
+           ON w.status = s.name AND (p_org_id IS NULL OR w.org_id = p_org_id)
+    GROUP BY s.name, s.position
+    ORDER BY s.position;
+END
+$$;
+
+-- Per event type over the deliveries created in the last p_since: totals per outcome,
+-- success rate among settled deliveries (completed / (completed + dead_letter)), mean
+-- attempts of settled deliveries, and receipt-to-completion latency percentiles in ms.
+CREATE OR REPLACE FUNCTION public.webhook_delivery_stats(
+    p_org_id uuid DEFAULT NULL,
+    p_since interval DEFAULT interval '24 hours'
+)
+RETURNS TABLE (
+    event_type text, total bigint, completed bigint, failed bigint, dead_letter bigint, in_flight bigint,
+    success_rate numeric, mean_attempts numeric,
+    p50_latency_ms numeric, p95_latency_ms numeric, p99_latency_ms numeric
+)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_org_id IS NOT NULL THEN
+        PERFORM public.assert_org_access(p_org_id);
+    END IF;
+    PERFORM public.require_argument(p_since, 'p_since');
+    RETURN QUERY
+    WITH recent AS (
+        SELECT w.event_type, w.status, w.attempts,
+               extract(epoch FROM w.completed_at - w.received_at) * 1000 AS latency_ms
+        FROM public.webhook_delivery_log AS w
+        WHERE w.created_at >= now() - p_since
+          AND (p_org_id IS NULL OR w.org_id = p_org_id)
+    )
+    SELECT r.event_type,
+           count(*),
+           count(*) FILTER (WHERE r.status = 'completed'),
+           count(*) FILTER (WHERE r.status = 'failed'),
+           count(*) FILTER (WHERE r.status = 'dead_letter'),
+           count(*) FILTER (WHERE r.status IN ('pending', 'processing')),
+           round(count(*) FILTER (WHERE r.status = 'completed')::numeric
+                 / nullif(count(*) FILTER (WHERE r.status IN ('completed', 'dead_letter')), 0), 4),
+           round(avg(r.attempts) FILTER (WHERE r.status IN ('completed', 'dead_letter')), 2),
+           round((percentile_cont(0.50) WITHIN GROUP (ORDER BY r.latency_ms))::numeric, 1),
+           round((percentile_cont(0.95) WITHIN GROUP (ORDER BY r.latency_ms))::numeric, 1),
+           round((percentile_cont(0.99) WITHIN GROUP (ORDER BY r.latency_ms))::numeric, 1)
+    FROM recent AS r
+    GROUP BY r.event_type
+    ORDER BY r.event_type;
+END
+$$;
+
+-- The latest failed and dead-lettered deliveries, newest attempt first.
+CREATE OR REPLACE FUNCTION public.webhook_recent_failures(
+    p_org_id uuid DEFAULT NULL,
+    p_limit integer DEFAULT 50
+)
+RETURNS TABLE (
+    id uuid, org_id uuid, event_type text, event_id text, job_id text, status text,
+    attempts integer, error_message text, last_attempt_at timestamptz
+)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_org_id IS NOT NULL THEN
+        PERFORM public.assert_org_access(p_org_id);
+    END IF;
+    PERFORM public.require_metrics_limit(p_limit);
+    RETURN QUERY
+    SELECT w.id, w.org_id, w.event_type, w.event_id, w.job_id, w.status, w.attempts,
+           w.error_message, w.last_attempt_at
+    FROM public.webhook_delivery_log AS w
+    WHERE w.status IN ('failed', 'dead_letter')
+      AND (p_org_id IS NULL OR w.org_id = p_org_id)
+    ORDER BY w.last_attempt_at DESC
+    LIMIT p_limit;
+END
+$$;
+
+-- Deliveries that gave up (dead_letter), newest first: what an operator may retry.
+CREATE OR REPLACE FUNCTION public.webhook_dead_letter_queue(
+    p_org_id uuid DEFAULT NULL,
+    p_limit integer DEFAULT 100
+)
+RETURNS TABLE (
+    id uuid, org_id uuid, event_type text, event_id text, job_id text, attempts integer,
+    error_message text, received_at timestamptz, last_attempt_at timestamptz
+)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+    IF p_org_id IS NOT NULL THEN
+        PERFORM public.assert_org_access(p_org_id);
+    END IF;
+    PERFORM public.require_metrics_limit(p_limit);
+    RETURN QUERY
+    SELECT w.id, w.org_id, w.event_type, w.event_id, w.job_id, w.attempts, w.error_message,
+           w.received_at, w.last_attempt_at
+    FROM public.webhook_delivery_log AS w
+    WHERE w.status = 'dead_letter'
+      AND (p_org_id IS NULL OR w.org_id = p_org_id)
+    ORDER BY w.last_attempt_at DESC
+    LIMIT p_limit;
+END
+$$;
+
+REVOKE ALL ON FUNCTION public.require_metrics_limit(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.webhook_queue_health(uuid, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.webhook_delivery_stats(uuid, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.webhook_recent_failures(uuid, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.webhook_dead_letter_queue(uuid, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.require_metrics_limit(integer) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.webhook_queue_health(uuid, interval) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.webhook_delivery_stats(uuid, interval) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.webhook_recent_failures(uuid, integer) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.webhook_dead_letter_queue(uuid, integer) TO authenticated, service_role;
