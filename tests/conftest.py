@@ -70,3 +70,11 @@ def sandbox(tmp_path) -> Project:
     shutil.copytree(ROOT / "migrations", tmp_path / "migrations")
     (tmp_path / "sql").mkdir()
     return Project.at(tmp_path)
+
+
+@pytest.fixture
+def world(db):
+    """Two tenants (a, b) in a migrated database, each with staff, customers and a service."""
+    from tenants import make_world
+
+    return make_world(db)
