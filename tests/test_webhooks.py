@@ -1,0 +1,185 @@
+"""The webhook delivery log: idempotent receipt, the state machine, leases and metrics."""
+
+import threading
+from datetime import timedelta
+
+import psycopg
+import pytest
+from psycopg.types.string import TextLoader
+from tenants import session
+
+RECORD = "SELECT public.record_webhook_received(%s, %s, %s, %s) AS id"
+
+
+def record(conn, org, event_id, job_id=None, event_type="booking.created"):
+    return conn.execute(RECORD, (org, event_type, event_id, job_id)).fetchone()["id"]
+
+
+def status_of(conn, delivery):
+    return conn.execute("SELECT status, attempts, error_message FROM webhook_delivery_log WHERE id = %s",
+                        (delivery,)).fetchone()
+
+
+def step(conn, fn, org, delivery, *extra):
+    placeholders = ", ".join(["%s"] * (2 + len(extra)))
+    return conn.execute(f"SELECT public.{fn}({placeholders}) AS r", (org, delivery, *extra)).fetchone()["r"]
+
+
+def test_concurrent_duplicate_deliveries_make_exactly_one_row(world):
+    ids, errors = [], []
+    barrier = threading.Barrier(16)
+
+    def deliver():
+        try:
+            with psycopg.connect(world.dsn, autocommit=True) as conn:
+                conn.adapters.register_loader("uuid", TextLoader)
+                barrier.wait()
+                ids.append(conn.execute(RECORD, (world.a.org, "booking.created", "evt-dup", "job-1")).fetchone()[0])
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(ids) == 16 and len(set(ids)) == 1
+    with session(world.dsn) as conn:
+        assert conn.execute("SELECT count(*) AS n FROM webhook_delivery_log WHERE event_id = 'evt-dup'").fetchone()["n"] == 1
+        # the same event id in another org is another delivery
+        assert record(conn, world.b.org, "evt-dup") != ids[0]
+
+
+def test_happy_path_pending_processing_completed(world):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-1", "job-1")
+        assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
+        step(conn, "mark_webhook_processing", world.a.org, d)
+        assert status_of(conn, d)["status"] == "processing"
+        step(conn, "mark_webhook_completed", world.a.org, d)
+        row = conn.execute("SELECT status, attempts, completed_at, last_attempt_at FROM webhook_delivery_log"
+                           " WHERE id = %s", (d,)).fetchone()
+        assert row["status"] == "completed" and row["attempts"] == 1 and row["completed_at"] is not None
+
+
+def test_failures_dead_letter_at_max_attempts_and_retry(world):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-2", "job-2")
+        seen = []
+        for n in range(3):
+            step(conn, "mark_webhook_processing", world.a.org, d)
+            seen.append(step(conn, "mark_webhook_failed", world.a.org, d, f"HTTP 50{n}", 3))
+        assert seen == ["failed", "failed", "dead_letter"]
+        assert status_of(conn, d) == {"status": "dead_letter", "attempts": 3, "error_message": "HTTP 502"}
+        retried = conn.execute("SELECT public.retry_failed_webhook('job-2') AS r").fetchone()["r"]
+        assert retried == {"success": True, "job_id": "job-2", "retried": 1, "ids": [d]}
+        assert status_of(conn, d)["status"] == "pending"
+
+
+ILLEGAL = [
+    # (how far the delivery gets first, the transition attempted, SQLSTATE, message)
+    (["processing", "completed"], ("mark_webhook_processing",), "55000", "illegal webhook transition completed -> processing"),
+    ([], ("mark_webhook_completed",), "55000", "illegal webhook transition pending -> completed"),
+    ([], ("mark_webhook_failed", "boom"), "55000", "illegal webhook transition pending -> failed"),
+    (["processing", "completed"], ("mark_webhook_failed", "late"), "55000", "completed -> failed"),
+    (["processing"], ("mark_webhook_processing",), "55000", "processing -> processing"),  # lease not expired
+]
+
+
+@pytest.mark.parametrize("path,attempt,sqlstate,message", ILLEGAL, ids=[i[3] for i in ILLEGAL])
+def test_illegal_transitions_raise_and_change_nothing(world, path, attempt, sqlstate, message):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-3", "job-3")
+        for target in path:
+            step(conn, f"mark_webhook_{target}", world.a.org, d)
+        before = status_of(conn, d)
+        with pytest.raises(psycopg.Error, match=message) as err:
+            step(conn, attempt[0], world.a.org, d, *attempt[1:])
+        assert err.value.sqlstate == sqlstate
+        assert status_of(conn, d) == before
+
+
+def test_unknown_ids_and_jobs(world):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-4", "job-4")
+        with pytest.raises(psycopg.errors.NoDataFound, match="not found in org"):
+            step(conn, "mark_webhook_processing", world.a.org, world.a.org)
+        with pytest.raises(psycopg.errors.NoDataFound, match="not found in org"):
+            step(conn, "mark_webhook_processing", world.b.org, d)  # exists, but in org A
+        with pytest.raises(psycopg.errors.NoDataFound, match="no webhook delivery has job id nope"):
+            conn.execute("SELECT public.retry_failed_webhook('nope')")
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="pending -> pending"):
+            conn.execute("SELECT public.retry_failed_webhook('job-4')")
+
+
+def test_an_expired_lease_shows_in_queue_health_and_can_be_reclaimed(world):
+    with session(world.dsn) as conn:
+        d = record(conn, world.a.org, "evt-5")
+        step(conn, "mark_webhook_processing", world.a.org, d)
+        conn.execute("UPDATE webhook_delivery_log SET last_attempt_at = now() - interval '10 minutes' WHERE id = %s", (d,))
+        health = {r["status"]: r for r in conn.execute("SELECT * FROM public.webhook_queue_health(%s)", (world.a.org,))}
+        assert health["processing"]["deliveries"] == 1 and health["processing"]["stuck_processing"] == 1
+        assert [r for r in health] == ["pending", "processing", "completed", "failed", "dead_letter"]
+        step(conn, "mark_webhook_processing", world.a.org, d)  # reclaimed by another worker
+        row = conn.execute("SELECT status, last_attempt_at > now() - interval '1 minute' AS fresh"
+                           " FROM webhook_delivery_log WHERE id = %s", (d,)).fetchone()
+        assert row == {"status": "processing", "fresh": True}
+
+
+def test_delivery_stats_recent_failures_and_dead_letter_queue(world):
+    org = world.a.org
+    with session(world.dsn) as conn:
+        latencies = {"e1": 100, "e2": 200, "e3": 300}
+        for event, ms in latencies.items():
+            d = record(conn, org, event)
+            step(conn, "mark_webhook_processing", org, d)
+            step(conn, "mark_webhook_completed", org, d)
+            conn.execute("UPDATE webhook_delivery_log SET completed_at = received_at + %s WHERE id = %s",
+                         (timedelta(milliseconds=ms), d))
+        dead = record(conn, org, "e4", "job-dead")
+        for _ in range(2):
+            step(conn, "mark_webhook_processing", org, dead)
+            step(conn, "mark_webhook_failed", org, dead, "timeout", 2)
+        failing = record(conn, org, "e5", event_type="customer.updated")
+        step(conn, "mark_webhook_processing", org, failing)
+        step(conn, "mark_webhook_failed", org, failing, "HTTP 500")
+        record(conn, org, "e6", event_type="customer.updated")
+
+        stats = {r["event_type"]: r for r in conn.execute("SELECT * FROM public.webhook_delivery_stats(%s)", (org,))}
+        booking = stats["booking.created"]
+        assert (booking["total"], booking["completed"], booking["dead_letter"], booking["in_flight"]) == (4, 3, 1, 0)
+        assert float(booking["success_rate"]) == 0.75
+        assert float(booking["mean_attempts"]) == 1.25  # (1 + 1 + 1 + 2) / 4
+        assert float(booking["p50_latency_ms"]) == 200.0
+        assert float(booking["p95_latency_ms"]) == pytest.approx(290.0)
+        customer = stats["customer.updated"]
+        assert (customer["total"], customer["failed"], customer["in_flight"], customer["success_rate"]) == (2, 1, 1, None)
+
+        failures = conn.execute("SELECT id, status, error_message FROM public.webhook_recent_failures(%s)", (org,)).fetchall()
+        assert {(f["id"], f["status"], f["error_message"]) for f in failures} == {
+            (dead, "dead_letter", "timeout"), (failing, "failed", "HTTP 500")}
+        dlq = conn.execute("SELECT id, attempts, job_id FROM public.webhook_dead_letter_queue(%s)", (org,)).fetchall()
+        assert dlq == [{"id": dead, "attempts": 2, "job_id": "job-dead"}]
+
+
+BAD_INPUTS = [
+    ("SELECT public.record_webhook_received(NULL, 'x', 'e')", "22004", "argument p_org_id must not be NULL"),
+    ("SELECT public.record_webhook_received(%(org)s, 'x', NULL)", "22004", "argument p_event_id must not be NULL"),
+    ("SELECT public.record_webhook_received(%(org)s, ' ', 'e')", "22023", "must not be empty"),
+    ("SELECT public.record_webhook_received('00000000-0000-0000-0000-000000000000', 'x', 'e')", "23503",
+     "unknown org_id"),
+    ("SELECT public.mark_webhook_failed(%(org)s, %(org)s, 'x', 0)", "22023", "p_max_attempts must be at least 1"),
+    ("SELECT * FROM public.webhook_recent_failures(%(org)s, 0)", "22023", "p_limit must be between 1 and 10000"),
+    ("SELECT * FROM public.webhook_dead_letter_queue(NULL, 100001)", "22023", "p_limit must be between 1 and 10000"),
+    ("SELECT public.retry_failed_webhook(NULL)", "22004", "argument p_job_id must not be NULL"),
+]
+
+
+@pytest.mark.parametrize("sql,sqlstate,message", BAD_INPUTS, ids=[b[2] for b in BAD_INPUTS])
+def test_bad_webhook_input_raises_and_writes_nothing(world, sql, sqlstate, message):
+    with session(world.dsn) as conn:
+        with pytest.raises(psycopg.Error, match=message) as err:
+            conn.execute(sql, {"org": world.a.org})
+        assert err.value.sqlstate == sqlstate
+        assert conn.execute("SELECT count(*) AS n FROM webhook_delivery_log").fetchone()["n"] == 0
