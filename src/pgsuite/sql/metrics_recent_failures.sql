@@ -1,0 +1,1 @@
+SELECT * FROM public.webhook_recent_failures(%(org)s, %(limit)s)

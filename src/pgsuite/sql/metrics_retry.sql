@@ -1,0 +1,1 @@
+SELECT public.retry_failed_webhook(%(job_id)s) AS result

@@ -1,0 +1,47 @@
+"""`pgsuite metrics`: the five metrics as tables and JSON, and their bad input."""
+
+import json
+
+from helpers import ROOT, pgsuite
+from tenants import session
+
+
+def metrics(dsn, *args):
+    return pgsuite("--project", str(ROOT), "metrics", *args, "--dsn", dsn)
+
+
+def test_metrics_print_tables_and_json_and_retry_changes_state(world):
+    org = world.a.org
+    with session(world.dsn) as conn:
+        d = conn.execute("SELECT public.record_webhook_received(%s, 'booking.created', 'e1', 'job-9') AS id",
+                         (org,)).fetchone()["id"]
+        conn.execute("SELECT public.mark_webhook_processing(%s, %s)", (org, d))
+        conn.execute("SELECT public.mark_webhook_failed(%s, %s, 'HTTP 503', 1)", (org, d))
+
+    out = metrics(world.dsn, "queue-health", "--org", org)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["status", "deliveries", "oldest_received_at", "stuck_processing"]
+    assert lines[-2].split()[:2] == ["dead_letter", "1"] and lines[-1] == "(5 rows)"
+
+    out = metrics(world.dsn, "dead-letter", "--format", "json")
+    assert [(r["id"], r["error_message"]) for r in json.loads(out.stdout)] == [(d, "HTTP 503")]
+    out = metrics(world.dsn, "delivery-stats", "--org", org, "--since", "1 hour", "--format", "json")
+    assert json.loads(out.stdout)[0]["dead_letter"] == 1
+    out = metrics(world.dsn, "recent-failures", "--format", "json")
+    assert json.loads(out.stdout)[0]["status"] == "dead_letter"
+
+    out = metrics(world.dsn, "retry", "job-9", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)[0]["result"]["retried"] == 1
+    again = metrics(world.dsn, "retry", "job-9")
+    assert again.returncode == 1 and "illegal webhook transition pending -> pending" in again.stderr
+
+
+def test_metrics_bad_input_exits_2_and_unknown_job_exits_1(db):
+    out = metrics(db, "recent-failures", "--limit", "0")
+    assert out.returncode == 2 and "p_limit must be between 1 and 10000" in out.stderr
+    out = metrics(db, "queue-health", "--org", "not-a-uuid")
+    assert out.returncode == 2 and "invalid input syntax for type uuid" in out.stderr
+    out = metrics(db, "retry", "no-such-job")
+    assert out.returncode == 1 and "no webhook delivery has job id no-such-job [P0002]" in out.stderr
