@@ -6,16 +6,21 @@ import sys
 import traceback
 from datetime import timezone
 from functools import wraps
+from pathlib import Path
 
 import click
 
 from . import metrics as metrics_lib
 from . import server
 from .db import redact
-from .errors import EXIT_CHECK_FAILED, PgsuiteError
+from .errors import EXIT_CHECK_FAILED, ConfigError, PgsuiteError
 from .migrate import runner, scaffold
 from .migrate.status import status as migration_status
 from .project import Project
+from .render import junit as render_junit
+from .render import text as render_text
+from .verify import run as verify_run
+from .verify import snapshot as verify_snapshot_lib
 from .target import resolve
 
 dsn_option = click.option(
@@ -238,6 +243,59 @@ def _print_run(result: runner.RunResult, fmt: str) -> None:
         click.echo(f"applied repeatable sql/{name}")
     if not (result.applied or result.rolled_back or result.repeatables):
         click.echo("nothing to do: the database is up to date")
+
+
+# --- verify ---------------------------------------------------------------------------------
+
+
+@main.group(invoke_without_command=True)
+@dsn_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
+@click.option("--expect", "expect_file", type=click.Path(dir_okay=False), default=None,
+              help="Expectations file to verify against (default: the project's verify/*.yaml).")
+@click.option("--no-scenarios", is_flag=True, help="Skip the behavioural scenarios.")
+@click.option("--verbose", "-v", is_flag=True, help="Text format: list passing checks too.")
+@click.pass_context
+@handles_errors
+def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
+    """Check the live database against verify/: catalog, lints and scenarios (exit 1 on any failure)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
+    results = verify_run.verify(
+        obj.target(dsn),
+        obj.project.root / "verify",
+        Path(expect_file) if expect_file else None,
+        with_scenarios=not no_scenarios,
+    )
+    rendered = {"text": lambda: render_text.render(results, verbose), "json": lambda: json.dumps(results.to_dict(), indent=2),
+                "junit": lambda: render_junit.render(results)}[fmt]()
+    _emit(rendered, output)
+    if not results.passed:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+@verify.command("snapshot")
+@dsn_option
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
+@click.option("--schema", default="public", show_default=True)
+@click.pass_obj
+@handles_errors
+def verify_snapshot(obj: Context, dsn, output, schema):
+    """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
+    _emit(verify_snapshot_lib.snapshot(obj.target(dsn), schema), output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        Path(output).write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror}") from exc
+    click.echo(f"wrote {output}", err=True)
 
 
 # --- metrics --------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+"""Post-filters a lint's SQL names with '-- refine: NAME' when SQL alone cannot decide."""
+
+import pglast
+from pglast import ast, visitors
+
+CLAIM_FUNCTIONS = {"current_setting", "request_org_id", "request_actor", "uid", "jwt", "role"}
+
+
+def claim_calls_outside_subquery(rows: list[dict]) -> list[dict]:
+    """Keep the policies whose expression calls a claim function outside any subquery."""
+    return [row for row in rows if _has_unwrapped_claim_call(row["expression"])]
+
+
+def _has_unwrapped_claim_call(expression: str) -> bool:
+    tree = pglast.parse_sql(f"SELECT {expression}")
+    found = False
+
+    class Finder(visitors.Visitor):
+        def visit_FuncCall(self, ancestors, node):
+            nonlocal found
+            name = node.funcname[-1].sval
+            if name in CLAIM_FUNCTIONS and not _inside(ancestors, ast.SubLink):
+                found = True
+
+    Finder()(tree)
+    return found
+
+
+def _inside(ancestors, node_class) -> bool:
+    step = ancestors
+    while step is not None:
+        if isinstance(step.node, node_class):
+            return True
+        step = step.parent
+    return False
+
+
+REFINERS = {"claim_calls_outside_subquery": claim_calls_outside_subquery}

@@ -1,0 +1,99 @@
+"""Discover the lints (lints/NNNN_slug.sql, by glob) and run them as checks."""
+
+import re
+import time
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ..errors import ConfigError
+from ..results import Result
+from .refiners import REFINERS
+
+LINT_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
+HEADER = re.compile(r"^--\s*(title|level|remediation|refine):\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Lint:
+    id: str  # NNNN_slug: file name, output, documentation (docs/lints/ID.md), suppression key
+    title: str
+    level: str
+    remediation: str
+    sql: str
+    refine: str | None = None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    lint: str
+    object: str
+    reason: str
+
+
+@cache
+def lints() -> tuple[Lint, ...]:
+    found = []
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        match = LINT_FILE.match(entry.name)
+        if match:
+            found.append(_parse(match.group(1), entry.read_text(encoding="utf-8")))
+    return tuple(found)
+
+
+def _parse(lint_id: str, text: str) -> Lint:
+    meta = {}
+    for line in text.splitlines():
+        m = HEADER.match(line)
+        if m:
+            meta[m.group(1)] = m.group(2)
+    missing = {"title", "level", "remediation"} - set(meta)
+    if missing:
+        raise ConfigError(f"lint {lint_id}: header lacks {', '.join(sorted(missing))}")
+    if meta.get("refine") and meta["refine"] not in REFINERS:
+        raise ConfigError(f"lint {lint_id}: unknown refine step {meta['refine']!r}")
+    return Lint(lint_id, meta["title"], meta["level"], meta["remediation"], text, meta.get("refine"))
+
+
+def run(conn, schema: str, suppressions: list[Suppression]) -> list[Result]:
+    """One Result per lint: pass, or fail listing its findings (suppressed ones noted)."""
+    results = []
+    for lint in lints():
+        started = time.perf_counter()
+        try:
+            with conn.transaction():
+                rows = conn.cursor(row_factory=dict_row).execute(lint.sql, {"schema": schema}).fetchall()
+            if lint.refine:
+                rows = REFINERS[lint.refine](rows)
+        except psycopg.Error as exc:  # the lint itself could not run: say so, never "pass"
+            results.append(Result(id=f"lint.{lint.id}", category="lints", title=f"{lint.id}: {lint.title}",
+                                  status="error", object=schema, detail=f"[{exc.sqlstate}] {str(exc).strip()}",
+                                  sql=lint.sql, duration_ms=round((time.perf_counter() - started) * 1000, 2)))
+            continue
+        silenced = [s for s in suppressions if s.lint == lint.id]
+        kept, muted = [], []
+        for row in rows:
+            match = next((s for s in silenced if s.object == row["object"]), None)
+            (muted if match else kept).append((row, match))
+        detail = "\n".join(row["detail"] for row, _ in kept)
+        notes = "\n".join(f"suppressed: {row['detail']} ({s.reason})" for row, s in muted)
+        results.append(
+            Result(
+                id=f"lint.{lint.id}",
+                category="lints",
+                title=f"{lint.id}: {lint.title}",
+                status=("fail" if lint.level == "error" else "warn") if kept else "pass",
+                object=", ".join(sorted({row["object"] for row, _ in kept})) or schema,
+                expected="no findings",
+                actual=f"{len(kept)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
+                detail="\n".join(part for part in (detail, notes) if part),
+                remediation=lint.remediation if kept else "",
+                sql=lint.sql,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                level="error" if lint.level == "error" else "warning",
+            )
+        )
+    return results

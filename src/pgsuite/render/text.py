@@ -1,0 +1,28 @@
+"""A readable table for a terminal: one line per check, differences spelled out below it."""
+
+from ..results import RunResults
+
+LABEL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "SKIP", "warn": "WARN"}
+
+
+def render(results: RunResults, verbose: bool = False) -> str:
+    lines = []
+    width = max((len(c.id) for c in results.checks), default=10)
+    for c in results.checks:
+        if c.status == "pass" and not verbose:
+            continue
+        lines.append(f"{LABEL[c.status]:<5}  {c.id:<{width}}  {c.title}")
+        for detail in c.detail.splitlines():
+            lines.append(f"{'':<7}{detail}")
+        if c.remediation and c.status in ("fail", "warn"):
+            lines.append(f"{'':<7}fix: {c.remediation}")
+    if lines:
+        lines.append("")
+    lines.append(f"{'category':<12} {'checks':>6} {'pass':>5} {'fail':>5} {'error':>5} {'skip':>5} {'warn':>5}  status")
+    for cat in results.categories():
+        lines.append(f"{cat['name']:<12} {cat['checks']:>6} {cat['pass']:>5} {cat['fail']:>5} {cat['error']:>5} "
+                     f"{cat['skip']:>5} {cat['warn']:>5}  {cat['status'].upper()}")
+    target = results.target
+    lines.append(f"\n{results.verdict}: {len(results.checks)} checks on {target.get('database', '?')} "
+                 f"(PostgreSQL {target.get('server_version', '?')})")
+    return "\n".join(lines)

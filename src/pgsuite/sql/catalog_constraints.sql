@@ -1,0 +1,23 @@
+-- Primary key, unique, foreign key, check and exclusion constraints. PostgreSQL 18 also
+-- keeps NOT NULL constraints here (contype 'n'); nullability is checked on the columns.
+SELECT c.relname AS table_name,
+       con.conname AS name,
+       CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key'
+                        WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' END AS type,
+       pg_get_constraintdef(con.oid, true) AS definition,
+       array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, n)
+             JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             ORDER BY k.n)::text[] AS columns,
+       CASE WHEN con.contype = 'f' THEN con.confrelid::regclass::text END AS ref_table,
+       array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, n)
+             JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+             ORDER BY k.n)::text[] AS ref_columns,
+       CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
+                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_delete,
+       CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
+                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update
+FROM pg_constraint AS con
+JOIN pg_class AS c ON c.oid = con.conrelid
+WHERE c.relnamespace = %(schema)s::regnamespace
+  AND con.contype IN ('p', 'u', 'f', 'c', 'x')
+ORDER BY c.relname, con.conname

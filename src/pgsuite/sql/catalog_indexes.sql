@@ -1,0 +1,22 @@
+-- Every index with its parts: keys (with non-default order), included columns, method,
+-- uniqueness and partial predicate, each as PostgreSQL prints it.
+SELECT t.relname AS table_name,
+       ic.relname AS name,
+       i.indisunique AS unique,
+       am.amname AS method,
+       array(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                    || CASE i.indoption[k - 1] & 3
+                           WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' NULLS FIRST' WHEN 3 THEN ' DESC'
+                           ELSE '' END
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)::text[] AS keys,
+       array(SELECT pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(i.indnkeyatts + 1, i.indnatts) AS k ORDER BY k)::text[] AS include,
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+       i.indisvalid AS valid
+FROM pg_index AS i
+JOIN pg_class AS ic ON ic.oid = i.indexrelid
+JOIN pg_class AS t ON t.oid = i.indrelid
+JOIN pg_am AS am ON am.oid = ic.relam
+WHERE t.relnamespace = %(schema)s::regnamespace
+  AND t.relkind IN ('r', 'p')
+ORDER BY t.relname, ic.relname

@@ -1,0 +1,16 @@
+-- Tables of the managed schema (extension members excluded), with RLS flags and grants.
+SELECT c.relname AS name,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
+                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+                              jsonb_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges
+                       FROM aclexplode(c.relacl) AS a
+                       WHERE a.grantee <> c.relowner
+                       GROUP BY 1) AS g), '{}'::jsonb) AS grants
+FROM pg_class AS c
+WHERE c.relnamespace = %(schema)s::regnamespace
+  AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend AS d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY c.relname

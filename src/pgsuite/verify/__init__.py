@@ -1,0 +1,1 @@
+"""`pgsuite verify`: the live catalog against declared expectations, lints and scenarios."""

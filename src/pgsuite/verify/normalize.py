@@ -1,0 +1,53 @@
+"""Compare SQL text after PostgreSQL's own parser (pglast) has normalised it.
+
+The live side is already normalised by pg_get_expr / pg_get_constraintdef / pg_get_indexdef;
+re-parsing both sides and deparsing them makes whitespace, redundant parentheses and keyword
+case irrelevant, so a hand-written expectation need not match PostgreSQL's spacing.
+"""
+
+import re
+from functools import lru_cache
+
+import pglast
+from pglast.stream import RawStream
+
+TYPE_ALIASES = {
+    "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
+    "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+    "varchar": "character varying", "float8": "double precision", "float4": "real",
+    "timetz": "time with time zone",
+}
+ORDERING = re.compile(r"^(?P<expr>.*?)(?P<order>(\s+(ASC|DESC))?(\s+NULLS\s+(FIRST|LAST))?)$", re.IGNORECASE | re.DOTALL)
+
+# how to embed each kind of text in a statement that PostgreSQL's grammar accepts
+WRAPPERS = {
+    "expression": "SELECT {}",
+    "constraint": "ALTER TABLE t ADD CONSTRAINT c {}",
+    "trigger": "{}",
+}
+
+
+@lru_cache(maxsize=4096)
+def sql(kind: str, text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return RawStream()(pglast.parse_sql(WRAPPERS[kind].format(text)))
+    except pglast.parser.ParseError:
+        return " ".join(text.split())
+
+
+def index_key(text: str) -> str:
+    m = ORDERING.match(text.strip())
+    order = " ".join(m.group("order").upper().split())
+    return (sql("expression", m.group("expr")) + (" " + order if order else "")).strip()
+
+
+def type_name(text: str) -> str:
+    lowered = " ".join(text.lower().split())
+    base, _, rest = lowered.partition("[")
+    return TYPE_ALIASES.get(base.strip(), base.strip()) + (f"[{rest}" if rest else "")
+
+
+def words(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split())

@@ -1,0 +1,47 @@
+"""One verify run: catalog checks, lints and scenarios against a target, as RunResults."""
+
+import time
+import uuid
+from pathlib import Path
+
+from .. import __version__, db
+from ..results import Result, RunResults, now_iso
+from ..lints import registry
+from . import compare, expectations, introspect, scenarios
+
+
+def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True) -> RunResults:
+    expected = expectations.load(verify_dir, expect_file)  # bad files fail before any connection
+    scenario_dir = verify_dir / "scenarios"
+    scenarios.discover(scenario_dir)
+    results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(), "tool": f"pgsuite {__version__}",
+                              "command": "verify"})
+    with db.connect(dsn) as conn:
+        results.target = describe_target(conn)
+        started = time.perf_counter()
+        live, sql = introspect.read(conn, expected.schema)
+        introspection_ms = (time.perf_counter() - started) * 1000
+        checks = compare.compare(expected, live, sql)
+        share = round(introspection_ms / max(len(checks), 1), 2)
+        results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
+        conn.commit()
+        results.checks += registry.run(conn, expected.schema, expected.suppress)
+        conn.commit()
+        if with_scenarios:
+            results.checks += scenarios.run(conn, scenario_dir)
+    results.run["finished_at"] = now_iso()
+    return results
+
+
+def describe_target(conn) -> dict:
+    row = conn.execute(
+        "SELECT current_setting('server_version'), current_setting('server_version_num')::int,"
+        " current_database(), current_user, inet_server_addr()::text, inet_server_port()"
+    ).fetchone()
+    conn.commit()
+    return {"server_version": row[0], "server_version_num": row[1], "database": row[2], "user": row[3],
+            "host": row[4] or "local socket", "port": row[5]}
+
+
+def not_run(check_id: str, category: str, title: str, reason: str) -> Result:
+    return Result(check_id, category, title, "skip", detail=f"not run: {reason}")

@@ -1,0 +1,58 @@
+"""YAML with line numbers: every key path of a loaded document maps to its line."""
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import ConfigError
+
+Path_ = tuple  # a key path: ("tables", "appointments", "columns", "id")
+
+
+def load(path: Path) -> tuple[object, dict[Path_, int]]:
+    """The document and {key path: 1-based line}; ConfigError names file and line on bad YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    lines: dict[Path_, int] = {}
+    return _convert(node, (), lines, path), lines
+
+
+def _convert(node, path: Path_, lines: dict, file: Path):
+    lines[path] = node.start_mark.line + 1 if node is not None else 1
+    if node is None:
+        return None
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = key_node.value  # keys are names: kept as the text written
+            if key in result:
+                raise ConfigError(f"{file}:{key_node.start_mark.line + 1}: key {'.'.join(map(str, path + (key,)))} "
+                                  "is given twice")
+            child = path + (key,)
+            result[key] = _convert(value_node, child, lines, file)
+            lines[child] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), lines, file) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node):
+    # resolve tags the way SafeLoader would (true -> bool, 5 -> int, null -> None)
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def dump(document: dict) -> str:
+    return yaml.safe_dump(document, sort_keys=False, default_flow_style=None, allow_unicode=True, width=200)
