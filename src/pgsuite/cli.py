@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from . import bench as bench_lib
 from . import metrics as metrics_lib
 from . import server
 from .db import redact
@@ -357,6 +358,35 @@ def _print_table(table: metrics_lib.Table, fmt: str) -> None:
     for row in cells:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
     click.echo(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+
+
+# --- bench ----------------------------------------------------------------------------------
+
+
+@main.group()
+def bench():
+    """Benchmarks, reported as ratios against a baseline measured in the same run."""
+
+
+@bench.command("verify")
+@dsn_option
+@click.option("--tables", default=1000, show_default=True, type=click.IntRange(1, 20000),
+              help="Generated tables added to the schema.")
+@click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 50), help="Runs per case (median).")
+@format_option
+@click.pass_obj
+@handles_errors
+def bench_verify(obj: Context, dsn, tables, repeat, fmt):
+    """Time `pgsuite verify` on the schema, then on the schema plus N generated tables (scratch database)."""
+    measurements = bench_lib.bench_verify(obj.project, obj.target(dsn), tables=tables, repeat=repeat)
+    if fmt == "json":
+        click.echo(json.dumps([{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements],
+                              indent=2))
+        return
+    click.echo(f"{'case':<24} {'checks':>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)")
+    for m in measurements:
+        click.echo(f"{m.case:<24} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+                   f"{', '.join(f'{r:.0f}' for r in m.runs)}")
 
 
 # --- deploy ---------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ WITH idx AS (
     WHERE t.relnamespace = %(schema)s::regnamespace AND i.indisvalid
 )
 SELECT format('%%s.%%s.%%s', %(schema)s::text, r.table_name, r.index_name) AS object,
-       format('index %%s on %%s is %%s by %%s', r.index_name, r.table_name,
-              CASE WHEN r.keys = c.keys THEN 'identical to' ELSE 'prefix-covered' END, c.index_name) AS detail
+       format('index %%s on %%s is %%s %%s', r.index_name, r.table_name,
+              CASE WHEN r.keys = c.keys THEN 'identical to' ELSE 'prefix-covered by' END, c.index_name) AS detail
 FROM idx AS r
 JOIN idx AS c
   ON c.indrelid = r.indrelid AND c.indexrelid <> r.indexrelid

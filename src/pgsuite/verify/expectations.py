@@ -81,8 +81,6 @@ def load(verify_dir: Path, expect_file: Path | None = None) -> Expectations:
             continue
         _check(data, DOCUMENT, (), path, lines)
         _merge(result, data, path, lines, seen)
-    if result.drift not in ("fail", "warn"):
-        raise ConfigError(f"{_where(result.sources[0], {}, ())} settings.drift must be fail or warn, found {result.drift!r}")
     return result
 
 
@@ -114,11 +112,10 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
 
 def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
     """Validate `value` against `spec`, raising ConfigError naming file, line and key."""
-    where = _where(path, lines, key)
     dotted = ".".join(map(str, key)) or "(document)"
     if spec == "suppressions":
         if not isinstance(value, list):
-            raise ConfigError(f"{where} {dotted}: expected a list of {{lint, object, reason}}")
+            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a list of {{lint, object, reason}}")
         for i, entry in enumerate(value):
             if not isinstance(entry, dict) or set(entry) != {"lint", "object", "reason"} or not all(
                 isinstance(v, str) and v.strip() for v in entry.values()
@@ -128,13 +125,13 @@ def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
         return
     if isinstance(spec, tuple):  # ("map", spec of each value)
         if not isinstance(value, dict):
-            raise ConfigError(f"{where} {dotted}: expected a mapping of names, found {_kind(value)}")
+            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping of names, found {_kind(value)}")
         for name, item in value.items():
             _check(item if item is not None else {}, spec[1], key + (name,), path, lines)
         return
     if isinstance(spec, dict):
         if not isinstance(value, dict):
-            raise ConfigError(f"{where} {dotted}: expected a mapping, found {_kind(value)}")
+            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping, found {_kind(value)}")
         for name, item in value.items():
             if name not in spec:
                 raise ConfigError(f"{_where(path, lines, key + (name,))} {dotted}.{name}: unknown key "
@@ -142,7 +139,7 @@ def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
             _check(item, spec[name], key + (name,), path, lines)
         missing = REQUIRED.get(id(spec), set()) - set(value)
         if missing:
-            raise ConfigError(f"{where} {dotted}: missing {', '.join(sorted(missing))}")
+            raise ConfigError(f"{_where(path, lines, key)} {dotted}: missing {', '.join(sorted(missing))}")
         return
     ok = {
         STR: isinstance(value, str),
@@ -151,7 +148,7 @@ def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
         STRS: isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[spec]
     if not ok:
-        raise ConfigError(f"{where} {dotted}: expected {spec}, found {_kind(value)} {value!r}")
+        raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected {spec}, found {_kind(value)} {value!r}")
 
 
 def _where(path: Path, lines: dict, key: tuple) -> str:

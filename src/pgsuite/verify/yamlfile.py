@@ -6,6 +6,10 @@ import yaml
 
 from ..errors import ConfigError
 
+# libyaml's parser when PyYAML was built with it (the wheels are): 20x faster on big files
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
 Path_ = tuple  # a key path: ("tables", "appointments", "columns", "id")
 
 
@@ -16,7 +20,7 @@ def load(path: Path) -> tuple[object, dict[Path_, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -46,12 +50,9 @@ def _convert(node, path: Path_, lines: dict, file: Path):
 
 
 def _scalar(node):
-    # resolve tags the way SafeLoader would (true -> bool, 5 -> int, null -> None)
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+    # the composer already resolved each scalar's tag (true -> bool, 5 -> int, null -> None)
+    return _CONSTRUCTOR.construct_scalar(node) if node.tag == "tag:yaml.org,2002:str" else \
+        _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
 
 
 def dump(document: dict) -> str:
