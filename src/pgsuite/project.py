@@ -21,6 +21,18 @@ class Project:
         return self.root / "sql"
 
     @property
+    def verify_dir(self) -> Path:
+        return self.root / "verify"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "reports" / "runs"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "reports" / "templates"
+
+    @property
     def state_dir(self) -> Path:
         return self.root / ".pgsuite"
 

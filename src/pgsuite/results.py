@@ -45,6 +45,7 @@ class RunResults:
     checks: list[Result] = field(default_factory=list)
     run: dict = field(default_factory=dict)  # id, started_at, finished_at, tool, command
     target: dict = field(default_factory=dict)  # server_version, database, user, ...
+    deployment: dict = field(default_factory=dict)  # what a deploy applied, its impact, rollback files
 
     def categories(self) -> list[dict]:
         """Per category, in first-seen order: counts by status and the derived status."""
@@ -79,6 +80,7 @@ class RunResults:
         return {
             "run": self.run,
             "target": self.target,
+            "deployment": self.deployment,
             "verdict": self.verdict,
             "categories": self.categories(),
             "checks": [asdict(c) for c in self.checks],
@@ -86,7 +88,8 @@ class RunResults:
 
     @classmethod
     def from_dict(cls, data: dict) -> RunResults:
-        return cls(checks=[Result(**c) for c in data["checks"]], run=data.get("run", {}), target=data.get("target", {}))
+        return cls(checks=[Result(**c) for c in data["checks"]], run=data["run"], target=data.get("target", {}),
+                   deployment=data.get("deployment", {}))
 
 
 def category_status(counts: Counter) -> str:

@@ -4,7 +4,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .. import __version__, db
+from .. import __version__, db, queries
 from ..results import Result, RunResults, now_iso
 from ..lints import registry
 from . import compare, expectations, introspect, scenarios
@@ -34,13 +34,12 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
 
 
 def describe_target(conn) -> dict:
-    row = conn.execute(
-        "SELECT current_setting('server_version'), current_setting('server_version_num')::int,"
-        " current_database(), current_user, inet_server_addr()::text, inet_server_port()"
-    ).fetchone()
+    row = conn.execute(queries.load("describe_target")).fetchone()
     conn.commit()
-    return {"server_version": row[0], "server_version_num": row[1], "database": row[2], "user": row[3],
-            "host": row[4] or "local socket", "port": row[5]}
+    keys = ("server_version", "server_version_num", "database", "user", "host", "port", "system_identifier")
+    target = dict(zip(keys, row))
+    target["host"] = target["host"] or "local socket"
+    return target
 
 
 def not_run(check_id: str, category: str, title: str, reason: str) -> Result:

@@ -1,0 +1,157 @@
+"""`pgsuite deploy`: apply, verify, save the run, render the report. Every step's outcome is a
+check in the one results model, so a failed migration is a failing check, not a crash."""
+
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import MigrationFailed, ValidationFailed
+from .migrate import files as migration_files
+from .migrate import repeatable, runner
+from .migrate.repeatable import RepeatableFailed
+from .migrate.status import status as migration_status
+from .project import Project
+from .report import baseline as baseline_lib
+from .report import impact, pytest_junit, render
+from .report.runs import RunStore, new_run_id
+from .results import Result, RunResults, now_iso
+from .target import Target
+from .verify.run import describe_target, verify
+from . import db
+
+
+@dataclass
+class Plan:
+    """What a deploy would do: pending migrations (with their impact) and changed repeatables."""
+
+    pending: list[dict] = field(default_factory=list)
+    repeatables: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    results: RunResults
+    comparison: baseline_lib.Comparison
+    report_paths: dict[str, Path]
+
+
+def plan(project: Project, target: Target) -> Plan:
+    """Read-only: nothing is written to the database or the run store."""
+    files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
+    entries = migration_status(project, target.dsn)
+    result = Plan()
+    for e in entries:
+        if e.kind == "migration" and e.state == "pending":
+            result.pending.append({"id": e.name, "effects": [x.as_dict() for x in impact.analyse(files[e.name].statements)]})
+        elif e.kind == "repeatable" and e.state != "applied":
+            result.repeatables.append(e.name)
+    return result
+
+
+def deploy(project: Project, target: Target, with_tests: bool = False, progress=runner._quiet) -> Outcome:
+    files = {f.id: f for f in migration_files.discover(project.migrations_dir)}  # bad files: exit 2 first
+    repeatable.discover(project.repeatables_dir)
+    store = RunStore(project.runs_dir)
+    run_id = new_run_id()
+    started = time.perf_counter()
+    results = RunResults(run={"id": run_id, "started_at": now_iso(), "tool": f"pgsuite {__version__}",
+                              "command": "deploy", "git_commit": _git_commit(project.root)})
+    with db.connect(target.dsn) as conn:
+        results.target = {**describe_target(conn), "source": target.source}
+
+    applied: list[tuple[str, float]] = []
+
+    def record(verb, name, seconds):
+        if verb == "applied":
+            applied.append((name, seconds))
+        progress(verb, name, seconds)
+
+    results.checks += _apply(project, target.dsn, record, applied)
+    results.deployment = {
+        "applied": [_applied_entry(files[m], seconds) for m, seconds in applied],
+        "migration_head": _head(project, target.dsn),
+    }
+    verified = verify(target.dsn, project.verify_dir)
+    results.checks += verified.checks
+    if with_tests:
+        results.checks += pytest_junit.run_pytest(project.root, store.root / run_id / "pytest.xml")
+    else:
+        results.checks.append(Result("tests.pytest", "tests", "project test suite (pytest)", "skip",
+                                     detail="not run: pass --with-tests to run the project's pytest suite"))
+    results.run["finished_at"] = now_iso()
+    results.run["duration_s"] = round(time.perf_counter() - started, 2)
+    store.save(results)
+    comparison = baseline_lib.compare(results, store.previous(results))
+    paths = render.write_reports(project, results, comparison, store.root / run_id)
+    return Outcome(results, comparison, paths)
+
+
+def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]]) -> list[Result]:
+    """The migration step as checks: validation, each migration applied (or failed), the repeatables."""
+    validated = Result("migrations.validate", "migrations", "applied migrations match their files", "pass",
+                       detail="checksums of every applied migration and rollback file match")
+    started = time.perf_counter()
+    try:
+        outcome = runner.apply(project, dsn, progress=progress)
+        failure = None
+    except ValidationFailed as exc:
+        return [validated.with_(status="fail", detail="\n".join(exc.problems),
+                                remediation="restore the applied files as they were, and change the schema "
+                                            "with a new migration")]
+    except MigrationFailed as exc:
+        migration_id = exc.migration_id.split(" ")[0]
+        failure = Result(f"migration.{migration_id}", "migrations", f"apply {migration_id}", "fail",
+                         object=f"migrations/{migration_id}.sql", detail=str(exc), sql=exc.statement,
+                         duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                         remediation="fix the migration: it was rolled back, nothing of it is applied")
+    except RepeatableFailed as exc:
+        failure = Result("migrations.repeatables", "migrations", "repeatable sql/ files", "fail", detail=str(exc),
+                         remediation="fix the file: no repeatable file was applied")
+    checks = [validated]
+    checks += [Result(f"migration.{m}", "migrations", f"apply {m}", "pass", object=f"migrations/{m}.sql",
+                      duration_ms=round(seconds * 1000, 1)) for m, seconds in applied]
+    if failure is not None:
+        if failure.id == "migrations.repeatables":
+            checks.append(failure)
+        else:
+            checks += [failure, Result("migrations.repeatables", "migrations", "repeatable sql/ files", "skip",
+                                       detail="not run: a versioned migration failed before them")]
+        return checks
+    if not applied:
+        checks.append(Result("migrations.pending", "migrations", "pending migrations", "pass",
+                             detail="none pending: the database was up to date"))
+    checks.append(Result("migrations.repeatables", "migrations", "repeatable sql/ files", "pass",
+                         detail=("re-applied: " + ", ".join(outcome.repeatables)) if outcome.repeatables
+                         else "all unchanged"))
+    return checks
+
+
+def _applied_entry(file: migration_files.MigrationFile, seconds: float) -> dict:
+    return {
+        "id": file.id,
+        "seconds": round(seconds, 3),
+        "statements": len(file.statements),
+        "rollback_file": file.rollback_checksum is not None,
+        "rollback_statements": len(file.rollback_statements),
+        "effects": [e.as_dict() for e in impact.analyse(file.statements)],
+    }
+
+
+def _head(project: Project, dsn: str) -> str | None:
+    applied = [e.name for e in migration_status(project, dsn) if e.kind == "migration" and e.state == "applied"]
+    return applied[-1] if applied else None
+
+
+def _git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
+                             timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    if out.returncode != 0:
+        return "unknown (not a git checkout)"
+    return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")

@@ -1,0 +1,1 @@
+"""Runs, baseline comparison and the regression report (Markdown and HTML, via jinja2)."""

@@ -1,0 +1,76 @@
+"""Saved runs: reports/runs/<run-id>/results.json, one JSON document per run (git-ignored)."""
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+import secrets
+
+from ..errors import ConfigError
+from ..results import RunResults
+
+RESULTS_FILE = "results.json"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable by time: 20261125T211500Z-3fa2c1."""
+    now = now or datetime.now(timezone.utc)
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+
+
+class RunStore:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def save(self, results: RunResults) -> Path:
+        folder = self.root / results.run["id"]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / RESULTS_FILE
+            path.write_text(json.dumps(results.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the run to {folder}: {exc.strerror}") from exc
+        return path
+
+    def load(self, run: str) -> RunResults:
+        """A run by id (a folder under reports/runs) or by the path of a results.json."""
+        path = Path(run)
+        if not path.is_file():
+            path = self.root / run / RESULTS_FILE
+        if not path.is_file():
+            known = ", ".join(self.ids()[-5:]) or "none yet"
+            raise ConfigError(f"unknown run {run!r}: no {path} (latest runs: {known})")
+        try:
+            return RunResults.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: corrupt results file: {exc}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a pgsuite results document: {exc}") from exc
+
+    def ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / RESULTS_FILE).is_file())
+
+    def latest(self) -> str:
+        ids = self.ids()
+        if not ids:
+            raise ConfigError(f"no saved run in {self.root}: run `pgsuite deploy` first")
+        return ids[-1]
+
+    def previous(self, current: RunResults) -> RunResults | None:
+        """The latest run before `current` against the same target (same cluster and database)."""
+        key = target_key(current.target)
+        for run_id in reversed(self.ids()):
+            if run_id >= current.run["id"]:
+                continue
+            try:
+                candidate = self.load(run_id)
+            except ConfigError:
+                continue  # a corrupt old run is no baseline
+            if target_key(candidate.target) == key:
+                return candidate
+        return None
+
+
+def target_key(target: dict) -> tuple:
+    return (target.get("system_identifier"), target.get("database"))
