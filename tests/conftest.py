@@ -78,3 +78,12 @@ def world(db):
     from tenants import make_world
 
     return make_world(db)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Project:
+    """A full project folder of the test's own (migrations, sql, verify, templates): its runs
+    and reports land in tmp_path, never in the repository."""
+    for part in ("migrations", "sql", "verify", "reports/templates"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return Project.at(tmp_path)

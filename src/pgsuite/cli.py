@@ -400,9 +400,11 @@ def bench_verify(obj: Context, dsn, tables, repeat, fmt):
 @dsn_option
 @click.option("--dry-run", is_flag=True, help="Show what would be applied, with its locks; change nothing.")
 @click.option("--with-tests", is_flag=True, help="Also run the project's pytest suite and report it.")
+@click.option("--tests-junit", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Report the tests from this pytest JUnit XML (already run) instead of running them.")
 @click.pass_obj
 @handles_errors
-def deploy(obj: Context, dsn, dry_run, with_tests):
+def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
     Exit 0 when the verdict is PASS, 1 when anything failed.
@@ -412,7 +414,8 @@ def deploy(obj: Context, dsn, dry_run, with_tests):
     if dry_run:
         _print_plan(deploy_lib.plan(obj.project, target))
         return
-    outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests, progress=progress_printer())
+    outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
+                                tests_junit=Path(tests_junit) if tests_junit else None, progress=progress_printer())
     results, comparison = outcome.results, outcome.comparison
     for migration in results.deployment.get("applied", []):
         click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")

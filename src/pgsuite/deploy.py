@@ -50,7 +50,10 @@ def plan(project: Project, target: Target) -> Plan:
     return result
 
 
-def deploy(project: Project, target: Target, with_tests: bool = False, progress=runner._quiet) -> Outcome:
+def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
+           progress=runner._quiet) -> Outcome:
+    """Apply, verify, (test,) save and report. `tests_junit` reads a pytest JUnit XML already written
+    (a CI job that ran the tests before); `with_tests` runs the project's pytest suite now."""
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}  # bad files: exit 2 first
     repeatable.discover(project.repeatables_dir)
     store = RunStore(project.runs_dir)
@@ -75,7 +78,9 @@ def deploy(project: Project, target: Target, with_tests: bool = False, progress=
     }
     verified = verify(target.dsn, project.verify_dir)
     results.checks += verified.checks
-    if with_tests:
+    if tests_junit is not None:
+        results.checks += pytest_junit.read(tests_junit)
+    elif with_tests:
         results.checks += pytest_junit.run_pytest(project.root, store.root / run_id / "pytest.xml")
     else:
         results.checks.append(Result("tests.pytest", "tests", "project test suite (pytest)", "skip",

@@ -12,9 +12,9 @@ RESULTS_FILE = "results.json"
 
 
 def new_run_id(now: datetime | None = None) -> str:
-    """Sortable by time: 20261125T211500Z-3fa2c1."""
+    """Sortable by time, to the microsecond: 20261125T211500.123456Z-3fa2c1."""
     now = now or datetime.now(timezone.utc)
-    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+    return f"{now.strftime('%Y%m%dT%H%M%S.%fZ')}-{secrets.token_hex(3)}"
 
 
 class RunStore:

@@ -1,0 +1,237 @@
+"""The report: golden Markdown, self-contained HTML, and it never calls a failure a pass."""
+
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, pgsuite, query
+
+from pgsuite.project import Project
+from pgsuite.report import render
+from pgsuite.report.baseline import compare
+from pgsuite.report.runs import RunStore
+
+FIXTURES = Path(__file__).parent / "fixtures" / "report"
+GOLDEN = Path(__file__).parent / "golden" / "report.md"
+PROJECT = Project(ROOT)
+
+
+def fixture_runs():
+    store = RunStore(FIXTURES)
+    return store.load(str(FIXTURES / "current.json")), store.load(str(FIXTURES / "baseline.json"))
+
+
+def test_markdown_matches_the_golden_file():
+    """Regenerate after a deliberate change: PGSUITE_REGEN_GOLDEN=1 pytest tests/test_report.py"""
+    current, baseline = fixture_runs()
+    rendered = render.render(PROJECT, current, compare(current, baseline), "md")
+    if os.environ.get("PGSUITE_REGEN_GOLDEN"):
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert rendered == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_golden_report_tells_the_truth():
+    text = GOLDEN.read_text(encoding="utf-8")
+    assert "**Verdict:** ❌ FAIL — 3 checks failed, 2 of them regressions." in text
+    summary = text.split("## Executive summary")[1].split("|")[0]
+    assert summary.strip().startswith("- 2 regression(s) against run 20260128T060600Z-aaaaaa: "
+                                      "catalog.table.appointments.indexes, scenario.0002_conflict_lists_details.")
+    assert "1 check(s) fixed since the baseline: lint.0001_duplicate_index." in summary
+    assert "| [Project test suite](#category-tests) | 1 | 0 | 0 | 0 | 1 | n/a | ⏭️ NOT RUN |" in text
+    assert "| [Behavioural scenarios](#category-scenarios) | 2 | 2 | 1 | 1 | 0 | 50.0 % | ❌ FAIL |" in text
+    known = text.split("## Known issues")[1].split("## Baseline comparison")[0]
+    for check_id in ("catalog.table.appointments.indexes", "catalog.table.customers.columns",
+                     "scenario.0002_conflict_lists_details"):
+        assert f"`{check_id}`" in known
+    assert "pre-existing (failing in the baseline)" in known and "regression (passed in the baseline)" in known
+    assert "| Removed checks | 1 | scenario.0099_retired |" in text
+    assert "| Not run now (ran in the baseline) | 1 | tests.pytest |" in text
+    assert "| No regression against the baseline | ❌ FAIL | 2 regression(s) |" in text
+    assert "| `0005_add_booking_notes` | ✅ yes (2 statement(s) for 2) |" in text
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.urls, self.stack, self.tags = set(), [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                (self.links if attrs[name].startswith("#") else self.urls).append(attrs[name])
+        if tag not in ("meta", "br", "link", "img", "input", "hr"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+def test_html_is_self_contained_well_nested_and_navigable():
+    current, baseline = fixture_runs()
+    html = render.render(PROJECT, current, compare(current, baseline), "html")
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.stack == ["html"] or parser.stack == []
+    assert parser.urls == [], f"external references: {parser.urls}"
+    assert not re.search(r"https?://", html)
+    assert all(link[1:] in parser.ids for link in parser.links), "a table-of-contents link leads nowhere"
+    assert '<meta name="viewport"' in html and "<style>" in html and "<details>" in html
+    # status colours always come with a text label
+    assert re.findall(r'<span class="badge fail">([^<]*)</span>', html)[0].endswith("FAIL")
+    assert '<span class="badge not-run">⏭️ NOT RUN</span>' in html
+
+
+def test_json_format_carries_the_comparison():
+    current, baseline = fixture_runs()
+    doc = json.loads(render.render(PROJECT, current, compare(current, baseline), "json"))
+    assert doc["verdict"] == "FAIL" and doc["comparison"]["made"] is True
+    assert {r["group"]: r["count"] for r in doc["comparison"]["rows"]}["Regressions"] == 2
+
+
+def deploy(project, dsn, *extra):
+    return pgsuite("--project", str(project.root), "deploy", "--dsn", dsn, *extra)
+
+
+def latest_report(project) -> str:
+    runs = sorted(project.runs_dir.iterdir())
+    return (runs[-1] / "report.md").read_text()
+
+
+def test_a_clean_deploy_is_pass_with_tests_not_run(empty_db, project_copy):
+    out = deploy(project_copy, empty_db)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "PASS: " in out.stdout and "regressions: not assessed" in out.stdout
+    report = latest_report(project_copy)
+    assert report.startswith("# Post-deployment regression report\n\n**Verdict:** ✅ PASS")
+    assert "No baseline run against this target: regressions cannot be assessed." in report
+    assert "| Project test suite passes | ⏭️ NOT RUN | not run |" in report
+    assert "| `0003_appointments` | ✅ yes" in report  # rollback readiness of what this deploy applied
+    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    assert saved["target"]["server_version_num"] >= 150000 and saved["deployment"]["migration_head"]
+    assert saved["run"]["git_commit"].startswith("unknown")  # a copy outside git says so
+
+
+def test_dry_run_changes_nothing(empty_db, project_copy):
+    out = deploy(project_copy, empty_db, "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "would apply 0003_appointments:" in out.stdout
+    assert "created  table public.appointments: creates the table" in out.stdout
+    assert "dry run: nothing was changed" in out.stdout
+    assert query(empty_db, "SELECT count(*) FROM pg_tables WHERE schemaname IN ('public', 'pgsuite')") == [(0,)]
+    assert not project_copy.runs_dir.exists()
+
+
+BREAKAGES = [
+    # (kind of failure, SQL, failing category, a check id that must be in known issues)
+    ("catalog check", "ALTER TABLE customers ALTER COLUMN email SET NOT NULL", "catalog",
+     "catalog.table.customers.columns"),
+    ("lint", "SELECT setval('appointment_audit_log_id_seq', 8000000000000000000)", "lints",
+     "lint.0012_sequence_near_exhaustion"),
+    ("scenario", """CREATE OR REPLACE FUNCTION public.cancel_appointment(
+         p_org_id uuid, p_appointment_id uuid, p_reason text DEFAULT NULL) RETURNS jsonb
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+         BEGIN RETURN jsonb_build_object('success', true); END $$""", "scenarios",
+     "scenario.0006_cancel_soft_delete_and_audit"),
+]
+
+
+@pytest.mark.parametrize("kind,sql,category,check_id", BREAKAGES, ids=[b[0] for b in BREAKAGES])
+def test_each_kind_of_failure_fails_the_verdict_its_category_and_is_a_known_issue(db, project_copy, kind, sql,
+                                                                                   category, check_id):
+    query(db, sql)
+    out = deploy(project_copy, db)
+    assert out.returncode == 1 and "FAIL: " in out.stdout
+    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    assert saved["verdict"] == "FAIL"
+    assert {c["name"]: c["status"] for c in saved["categories"]}[category] == "fail"
+    report = latest_report(project_copy)
+    assert f"### ❌ FAIL `{check_id}`" in report.split("## Known issues")[1]
+    assert "**Verdict:** ❌ FAIL" in report
+
+
+def test_a_failing_pytest_test_fails_the_report(db, project_copy, tmp_path):
+    junit = tmp_path / "pytest.xml"
+    junit.write_text(
+        '<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="2" failures="1">'
+        '<testcase classname="tests.test_booking" name="test_ok" time="0.1"/>'
+        '<testcase classname="tests.test_booking" name="test_reschedule" time="0.2">'
+        '<failure message="assert 1 == 2">tests/test_booking.py:10: AssertionError</failure></testcase>'
+        '</testsuite></testsuites>')
+    out = deploy(project_copy, db, "--tests-junit", str(junit))
+    assert out.returncode == 1
+    report = latest_report(project_copy)
+    assert "| [Project test suite](#category-tests) | 2 | 2 | 1 | 1 | 0 | 50.0 % | ❌ FAIL |" in report
+    assert "### ❌ FAIL `test.tests.test_booking.test_reschedule`" in report
+
+
+def test_a_migration_that_fails_to_apply_fails_the_report(empty_db, project_copy):
+    (project_copy.migrations_dir / "0005_bad.sql").write_text(
+        "ALTER TABLE appointments ADD COLUMN extra int;\nALTER TABLE no_such_table ADD COLUMN x int;")
+    (project_copy.migrations_dir / "0005_bad.rollback.sql").write_text(
+        "SELECT 1;\nALTER TABLE appointments DROP COLUMN extra;")
+    out = deploy(project_copy, empty_db)
+    assert out.returncode == 1
+    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    statuses = {c["id"]: c["status"] for c in saved["checks"]}
+    assert statuses["migration.0004_webhook_delivery_log"] == "pass"
+    assert statuses["migration.0005_bad"] == "fail" and statuses["migrations.repeatables"] == "skip"
+    report = latest_report(project_copy)
+    assert "### ❌ FAIL `migration.0005_bad`" in report
+    assert 'relation "no_such_table" does not exist' in report
+    assert "| [Migrations](#category-migrations) |" in report and "❌ FAIL |" in report
+
+
+def test_baseline_names_the_regression_then_the_fix(db, project_copy):
+    first = deploy(project_copy, db)
+    assert first.returncode == 0 and "regressions: not assessed" in first.stdout
+    query(db, "DROP POLICY services_org_isolation ON services")
+    second = deploy(project_copy, db)
+    assert second.returncode == 1
+    assert "regressions against" in second.stdout and ": catalog.table.services.rls_policies\n" in second.stdout
+    report = latest_report(project_copy)
+    assert "- 1 regression(s) against run " in report and "catalog.table.services.rls_policies." in report
+    query(db, "CREATE POLICY services_org_isolation ON services FOR SELECT TO authenticated"
+              " USING (org_id = (SELECT public.request_org_id()))")
+    third = deploy(project_copy, db)
+    assert third.returncode == 0
+    assert "fixed since then: catalog.table.services.rls_policies" in third.stdout
+    assert "1 check(s) fixed since the baseline: catalog.table.services.rls_policies." in latest_report(project_copy)
+    # re-render the second run with the first as its baseline, by hand
+    runs = sorted(p.name for p in project_copy.runs_dir.iterdir())
+    again = pgsuite("--project", str(project_copy.root), "report", runs[1], "--baseline", runs[0])
+    assert again.returncode == 0 and "- 1 regression(s) against run " + runs[0] in again.stdout
+
+
+def test_report_bad_input_exits_2(project_copy, tmp_path):
+    out = pgsuite("--project", str(project_copy.root), "report", "20990101T000000Z-nope")
+    assert out.returncode == 2 and "unknown run '20990101T000000Z-nope'" in out.stderr
+    corrupt = tmp_path / "results.json"
+    corrupt.write_text('{"run": {"id": "x"}, "checks": [')
+    out = pgsuite("--project", str(project_copy.root), "report", str(corrupt))
+    assert out.returncode == 2 and "corrupt results file" in out.stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"run": {"id": "x"}, "checks": [{"id": "a", "status": "passed"}]}')
+    out = pgsuite("--project", str(project_copy.root), "report", str(wrong))
+    assert out.returncode == 2 and "not a pgsuite results document" in out.stderr
+    shutil.copy(FIXTURES / "current.json", tmp_path / "current.json")
+    out = pgsuite("--project", str(project_copy.root), "report", str(tmp_path / "current.json"),
+                  "--output", str(tmp_path / "no" / "such" / "folder" / "report.md"))
+    assert out.returncode == 2 and "cannot write" in out.stderr
+    out = pgsuite("--project", str(project_copy.root), "report")
+    assert out.returncode == 2 and "no saved run" in out.stderr
+
+
+def test_an_unwritable_runs_folder_is_a_usage_error(empty_db, project_copy):
+    project_copy.runs_dir.parent.mkdir(parents=True, exist_ok=True)
+    project_copy.runs_dir.write_text("a file where the runs folder should be")
+    out = deploy(project_copy, empty_db)
+    assert out.returncode == 2 and "cannot write the run to" in out.stderr
