@@ -7,10 +7,9 @@ LABEL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "SKIP", "warn
 
 def render(results: RunResults, verbose: bool = False) -> str:
     lines = []
-    width = max((len(c.id) for c in results.checks), default=10)
-    for c in results.checks:
-        if c.status == "pass" and not verbose:
-            continue
+    shown = [c for c in results.checks if verbose or c.status != "pass"]
+    width = max((len(c.id) for c in shown), default=10)
+    for c in shown:
         lines.append(f"{LABEL[c.status]:<5}  {c.id:<{width}}  {c.title}")
         for detail in c.detail.splitlines():
             lines.append(f"{'':<7}{detail}")
