@@ -235,3 +235,18 @@ def test_an_unwritable_runs_folder_is_a_usage_error(empty_db, project_copy):
     project_copy.runs_dir.write_text("a file where the runs folder should be")
     out = deploy(project_copy, empty_db)
     assert out.returncode == 2 and "cannot write the run to" in out.stderr
+
+
+def test_with_tests_reads_what_pytest_ran(tmp_path):
+    """The --with-tests path on a tiny project of its own (running this suite inside itself would recurse)."""
+    from pgsuite.report.pytest_junit import run_pytest
+
+    (tmp_path / "test_tiny.py").write_text(
+        "import pytest\n\ndef test_ok():\n    assert 1\n\ndef test_broken():\n    assert 1 == 2\n\n"
+        "@pytest.mark.skip(reason='not on this machine')\ndef test_skipped():\n    pass\n")
+    results = {r.title: r for r in run_pytest(tmp_path, tmp_path / "out.xml")}
+    assert {name: r.status for name, r in results.items()} == {
+        "test_ok": "pass", "test_broken": "fail", "test_skipped": "skip"}
+    assert "assert 1 == 2" in results["test_broken"].detail
+    assert results["test_skipped"].detail == "not on this machine"
+    assert run_pytest(tmp_path / "missing", tmp_path / "none.xml")[0].status == "error"

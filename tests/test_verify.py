@@ -1,6 +1,7 @@
 """`pgsuite verify`: a clean deploy passes; each defect fails naming the object and the difference."""
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -188,3 +189,18 @@ def test_an_object_declared_twice_is_refused(tmp_path):
 def test_unreachable_server_exits_3(tmp_path):
     out = run_verify("host=127.0.0.1 port=1 connect_timeout=2")
     assert out.returncode == 3 and "cannot connect to" in out.stderr
+
+
+def test_a_lint_suppressed_in_config_with_a_reason_passes_and_says_why(db, tmp_path):
+    query(db, "SELECT setval('appointment_audit_log_id_seq', 8000000000000000000)")
+    assert not verify(db, ROOT / "verify", with_scenarios=False).passed
+    (tmp_path / "config.yaml").write_text((ROOT / "verify" / "config.yaml").read_text().replace(
+        "suppress: []",
+        "suppress:\n  - {lint: 0012_sequence_near_exhaustion, object: public.appointment_audit_log_id_seq,"
+        " reason: \"restarted by the archive job\"}"))
+    shutil.copy(ROOT / "verify" / "schema.yaml", tmp_path / "schema.yaml")
+    results = verify(db, tmp_path, with_scenarios=False)
+    lint = next(c for c in results.checks if c.id == "lint.0012_sequence_near_exhaustion")
+    assert results.passed and lint.status == "pass"
+    assert "suppressed: sequence appointment_audit_log_id_seq" in lint.detail
+    assert "(restarted by the archive job)" in lint.detail

@@ -142,7 +142,3 @@ def _rel(range_var) -> str:
 
 def _parts(obj):
     return obj if isinstance(obj, (list, tuple)) else [obj]
-
-
-def takes_access_exclusive_on_existing(effects: list[Effect]) -> list[Effect]:
-    return [e for e in effects if e.lock.startswith(ACCESS_EXCLUSIVE) and not e.note.startswith("new table")]

@@ -19,6 +19,8 @@ def run_pytest(project_root: Path, junit_path: Path, timeout_s: int = 1800) -> l
         tail = "\n".join((proc.stdout or "").strip().splitlines()[-5:])
     except subprocess.TimeoutExpired:
         tail = f"pytest did not finish within {timeout_s} s"
+    except OSError as exc:  # no such project folder, no python
+        tail = f"pytest could not start: {exc}"
     if not junit_path.exists():
         return [Result("tests.pytest", "tests", "project test suite (pytest)", "error",
                        detail=f"pytest wrote no JUnit XML\n{tail}",

@@ -1,7 +1,5 @@
 """The live catalog, read in a fixed number of queries (one per area), in the expectations' shape."""
 
-import time
-
 from psycopg.rows import dict_row
 
 from .. import queries
@@ -75,12 +73,6 @@ def build(rows: dict[str, list[dict]], schema: str) -> dict:
         "tables": tables,
         "functions": functions,
     }
-
-
-def timed_read(conn, schema: str) -> tuple[dict, dict[str, str], float]:
-    started = time.perf_counter()
-    document, sql = read(conn, schema)
-    return document, sql, (time.perf_counter() - started) * 1000
 
 
 def _compact(spec: dict) -> dict:

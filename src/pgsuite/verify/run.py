@@ -5,7 +5,7 @@ import uuid
 from pathlib import Path
 
 from .. import __version__, db, queries
-from ..results import Result, RunResults, now_iso
+from ..results import RunResults, now_iso
 from ..lints import registry
 from . import compare, expectations, introspect, scenarios
 
@@ -40,7 +40,3 @@ def describe_target(conn) -> dict:
     target = dict(zip(keys, row))
     target["host"] = target["host"] or "local socket"
     return target
-
-
-def not_run(check_id: str, category: str, title: str, reason: str) -> Result:
-    return Result(check_id, category, title, "skip", detail=f"not run: {reason}")
