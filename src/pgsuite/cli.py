@@ -402,9 +402,10 @@ def bench_verify(obj: Context, dsn, tables, repeat, fmt):
 @click.option("--with-tests", is_flag=True, help="Also run the project's pytest suite and report it.")
 @click.option("--tests-junit", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Report the tests from this pytest JUnit XML (already run) instead of running them.")
+@lock_timeout_option
 @click.pass_obj
 @handles_errors
-def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit):
+def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, lock_timeout):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
     Exit 0 when the verdict is PASS, 1 when anything failed.
@@ -415,7 +416,8 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit):
         _print_plan(deploy_lib.plan(obj.project, target))
         return
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
-                                tests_junit=Path(tests_junit) if tests_junit else None, progress=progress_printer())
+                                tests_junit=Path(tests_junit) if tests_junit else None, progress=progress_printer(),
+                                lock_timeout=lock_timeout)
     results, comparison = outcome.results, outcome.comparison
     for migration in results.deployment.get("applied", []):
         click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import MigrationFailed, ValidationFailed
+from .errors import LockTimeout, MigrationFailed, ValidationFailed
 from .migrate import files as migration_files
 from .migrate import repeatable, runner
 from .migrate.repeatable import RepeatableFailed
@@ -51,7 +51,7 @@ def plan(project: Project, target: Target) -> Plan:
 
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
-           progress=runner._quiet) -> Outcome:
+           progress=runner._quiet, lock_timeout: str = "60s") -> Outcome:
     """Apply, verify, (test,) save and report. `tests_junit` reads a pytest JUnit XML already written
     (a CI job that ran the tests before); `with_tests` runs the project's pytest suite now."""
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}  # bad files: exit 2 first
@@ -71,7 +71,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
             applied.append((name, seconds))
         progress(verb, name, seconds)
 
-    results.checks += _apply(project, target.dsn, record, applied)
+    results.checks += _apply(project, target.dsn, record, applied, lock_timeout)
     results.deployment = {
         "applied": [_applied_entry(files[m], seconds) for m, seconds in applied],
         "migration_head": _head(project, target.dsn),
@@ -93,13 +93,13 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     return Outcome(results, comparison, paths)
 
 
-def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]]) -> list[Result]:
+def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], lock_timeout: str) -> list[Result]:
     """The migration step as checks: validation, each migration applied (or failed), the repeatables."""
     validated = Result("migrations.validate", "migrations", "applied migrations match their files", "pass",
                        detail="checksums of every applied migration and rollback file match")
     started = time.perf_counter()
     try:
-        outcome = runner.apply(project, dsn, progress=progress)
+        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout)
         failure = None
     except ValidationFailed as exc:
         return [validated.with_(status="fail", detail="\n".join(exc.problems),
@@ -111,6 +111,9 @@ def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]
                          object=f"migrations/{migration_id}.sql", detail=str(exc), sql=exc.statement,
                          duration_ms=round((time.perf_counter() - started) * 1000, 1),
                          remediation="fix the migration: it was rolled back, nothing of it is applied")
+    except LockTimeout as exc:
+        return [Result("migrations.lock", "migrations", "the migration lock", "error", detail=str(exc),
+                       remediation="wait for the other run to finish, or raise --lock-timeout")]
     except RepeatableFailed as exc:
         failure = Result("migrations.repeatables", "migrations", "repeatable sql/ files", "fail", detail=str(exc),
                          remediation="fix the file: no repeatable file was applied")
