@@ -250,3 +250,18 @@ def test_with_tests_reads_what_pytest_ran(tmp_path):
     assert "assert 1 == 2" in results["test_broken"].detail
     assert results["test_skipped"].detail == "not on this machine"
     assert run_pytest(tmp_path / "missing", tmp_path / "none.xml")[0].status == "error"
+
+
+def test_a_deploy_that_cannot_get_the_migration_lock_fails_with_an_error_check(db, project_copy):
+    import psycopg
+
+    from pgsuite.migrate.backend import MIGRATION_LOCK_KEY
+
+    with psycopg.connect(db, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        out = deploy(project_copy, db, "--lock-timeout", "300ms")
+    assert out.returncode == 1
+    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    lock = next(c for c in saved["checks"] if c["id"] == "migrations.lock")
+    assert lock["status"] == "error" and "the migration lock is held by backend pid" in lock["detail"]
+    assert "### ❌ ERROR `migrations.lock`" in latest_report(project_copy)
