@@ -1,0 +1,34 @@
+"""`pgsuite bench`: benchmarks as ratios against a baseline measured in the same run."""
+
+import json
+
+import click
+
+from .. import bench as bench_lib
+from . import Context, dsn_option, format_option, handles_errors, main
+
+
+@main.group()
+def bench():
+    """Benchmarks, reported as ratios against a baseline measured in the same run."""
+
+
+@bench.command("verify")
+@dsn_option
+@click.option("--tables", default=1000, show_default=True, type=click.IntRange(1, 20000),
+              help="Generated tables added to the schema.")
+@click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 50), help="Runs per case (median).")
+@format_option
+@click.pass_obj
+@handles_errors
+def bench_verify(obj: Context, dsn, tables, repeat, fmt):
+    """Time `pgsuite verify` on the schema, then on the schema plus N generated tables (scratch database)."""
+    measurements = bench_lib.bench_verify(obj.project, obj.target(dsn), tables=tables, repeat=repeat)
+    if fmt == "json":
+        click.echo(json.dumps([{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements],
+                              indent=2))
+        return
+    click.echo(f"{'case':<24} {'checks':>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)")
+    for m in measurements:
+        click.echo(f"{m.case:<24} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+                   f"{', '.join(f'{r:.0f}' for r in m.runs)}")

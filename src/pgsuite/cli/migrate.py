@@ -1,0 +1,110 @@
+"""`pgsuite migrate`: versioned migrations and the repeatable sql/ files."""
+
+import json
+import sys
+from datetime import timezone
+
+import click
+
+from ..errors import EXIT_CHECK_FAILED
+from ..migrate import runner, scaffold
+from ..migrate.status import status as migration_status
+from . import Context, dsn_option, format_option, handles_errors, lock_timeout_option, main, progress_printer
+
+
+@main.group()
+def migrate():
+    """Versioned migrations (yoyo) and the repeatable sql/ files."""
+
+
+@migrate.command("status")
+@dsn_option
+@format_option
+@click.pass_obj
+@handles_errors
+def migrate_status(obj: Context, dsn, fmt):
+    """List every migration (applied, pending, edited, missing) and repeatable file."""
+    entries = migration_status(obj.project, obj.target(dsn))
+    if fmt == "json":
+        click.echo(json.dumps([e.as_dict() for e in entries], indent=2))
+        return
+    width = max((len(e.name) for e in entries), default=10)
+    for e in entries:
+        when = e.applied_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if e.applied_at else ""
+        click.echo(f"{e.kind:<10}  {e.name:<{width}}  {e.state:<8}  {when}".rstrip())
+
+
+@migrate.command("apply")
+@dsn_option
+@click.option("--to", "to", default=None, help="Apply up to and including this migration id.")
+@format_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
+    """Validate, apply pending migrations, then the changed repeatable files."""
+    result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress_printer(), lock_timeout=lock_timeout)
+    _print_run(result, fmt)
+
+
+@migrate.command("rollback")
+@dsn_option
+@click.option("--to", "to", default=None, help="Roll back every migration applied after this one.")
+@click.option("--count", type=int, default=None, help="Roll back the last N migrations (default 1).")
+@format_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
+    """Roll back applied migrations, newest first, each in its own transaction."""
+    result = runner.rollback(
+        obj.project, obj.target(dsn), to=to, count=count, progress=progress_printer(), lock_timeout=lock_timeout
+    )
+    _print_run(result, fmt)
+
+
+@migrate.command("validate")
+@dsn_option
+@lock_timeout_option
+@click.pass_obj
+@handles_errors
+def migrate_validate(obj: Context, dsn, lock_timeout):
+    """Check that applied migrations were not edited, renamed or deleted, and rollbacks pair up."""
+    found = runner.validate(obj.project, obj.target(dsn), lock_timeout=lock_timeout)
+    for problem in found:
+        click.echo(f"FAIL {problem}")
+    if found:
+        sys.exit(EXIT_CHECK_FAILED)
+    click.echo("ok: migration files match the applied history")
+
+
+@migrate.command("new")
+@click.argument("name")
+@click.pass_obj
+@handles_errors
+def migrate_new(obj: Context, name):
+    """Create the next NNNN_NAME.sql and NNNN_NAME.rollback.sql."""
+    for path in scaffold.new(obj.project.migrations_dir, name):
+        click.echo(f"created {path}")
+
+
+def _print_run(result: runner.RunResult, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "applied": [{"id": i, "seconds": round(s, 3)} for i, s in result.applied],
+                    "rolled_back": [{"id": i, "seconds": round(s, 3)} for i, s in result.rolled_back],
+                    "repeatables": result.repeatables,
+                },
+                indent=2,
+            )
+        )
+        return
+    for verb, items in (("applied", result.applied), ("rolled back", result.rolled_back)):
+        for migration_id, seconds in items:
+            click.echo(f"{verb} {migration_id} ({seconds:.2f} s)")
+    for name in result.repeatables:
+        click.echo(f"applied repeatable sql/{name}")
+    if not (result.applied or result.rolled_back or result.repeatables):
+        click.echo("nothing to do: the database is up to date")

@@ -1,0 +1,53 @@
+"""`pgsuite verify` and `verify snapshot`."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_CHECK_FAILED
+from ..render import junit as render_junit
+from ..render import text as render_text
+from ..verify import run as verify_run
+from ..verify import snapshot as verify_snapshot_lib
+from . import Context, dsn_option, emit, handles_errors, main, output_option
+
+
+@main.group(invoke_without_command=True)
+@dsn_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@output_option
+@click.option("--expect", "expect_file", type=click.Path(dir_okay=False), default=None,
+              help="Expectations file to verify against (default: the project's verify/*.yaml).")
+@click.option("--no-scenarios", is_flag=True, help="Skip the behavioural scenarios.")
+@click.option("--verbose", "-v", is_flag=True, help="Text format: list passing checks too.")
+@click.pass_context
+@handles_errors
+def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
+    """Check the live database against verify/: catalog, lints and scenarios (exit 1 on any failure)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
+    results = verify_run.verify(
+        obj.target(dsn),
+        obj.project.root / "verify",
+        Path(expect_file) if expect_file else None,
+        with_scenarios=not no_scenarios,
+    )
+    rendered = {"text": lambda: render_text.render(results, verbose), "json": lambda: json.dumps(results.to_dict(), indent=2),
+                "junit": lambda: render_junit.render(results)}[fmt]()
+    emit(rendered, output)
+    if not results.passed:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+@verify.command("snapshot")
+@dsn_option
+@output_option
+@click.option("--schema", default="public", show_default=True)
+@click.pass_obj
+@handles_errors
+def verify_snapshot(obj: Context, dsn, output, schema):
+    """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
+    emit(verify_snapshot_lib.snapshot(obj.target(dsn), schema), output)
