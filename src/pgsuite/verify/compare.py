@@ -37,8 +37,9 @@ TABLE_AREAS = [
     ("grants", "table privileges", ["grants"]),
     ("triggers", "triggers", ["triggers"]),
 ]
-AREA_SQL = {"columns": "columns", "constraints": "constraints", "indexes": "indexes",
-            "rls_policies": "policies", "grants": "tables", "triggers": "triggers"}
+# the catalog reads that decide each table check (RLS flags and grants come with the tables read)
+AREA_SQL = {"columns": ["columns"], "constraints": ["constraints"], "indexes": ["indexes"],
+            "rls_policies": ["tables", "policies"], "grants": ["tables"], "triggers": ["triggers"]}
 
 
 def compare(expected, live: dict, sql: dict[str, str]) -> list[Result]:
@@ -90,7 +91,8 @@ def _table_checks(schema, table, spec, live, sql, drift_status) -> list[Result]:
                 p, d = _named_diffs(_kind_of(section), declared_section, live[section])
                 problems += p
                 drift += d
-        results.append(_result(check_id, title_text, obj, problems, drift, drift_status, sql[AREA_SQL[suffix]]))
+        area_sql = "\n\n".join(sql[area].strip() for area in AREA_SQL[suffix])
+        results.append(_result(check_id, title_text, obj, problems, drift, drift_status, area_sql))
     return results
 
 
