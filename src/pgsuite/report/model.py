@@ -189,10 +189,15 @@ def _checklist(results: RunResults, comparison: Comparison) -> list[dict]:
         category_item("No lint finding", "lints"),
         category_item("Behavioural scenarios pass", "scenarios"),
         category_item("Project test suite passes", "tests"),
-        _item("Every migration applied in this deployment has a rollback file", not missing_rollback,
-              "missing: " + ", ".join(missing_rollback) if missing_rollback else f"{len(applied)} of {len(applied)}"),
-        _item("No statement locks out an existing table (ACCESS EXCLUSIVE), rewrites or drops", not risky,
-              f"{len(risky)} such statement(s): see Deployment impact" if risky else "none",
+        # with nothing applied there is nothing to judge: "not run", never a vacuous pass
+        _item("Every migration applied in this deployment has a rollback file",
+              None if not applied else not missing_rollback,
+              "nothing applied in this deployment" if not applied else
+              ("missing: " + ", ".join(missing_rollback) if missing_rollback else f"{len(applied)} of {len(applied)}")),
+        _item("No statement locks out an existing table (ACCESS EXCLUSIVE), rewrites or drops",
+              None if not applied else not risky,
+              "nothing applied in this deployment" if not applied else
+              (f"{len(risky)} such statement(s): see Deployment impact" if risky else "none"),
               when_false="warn"),  # a risk to schedule around, not a failure
         _item("No regression against the baseline", None if not comparison.made else not comparison.regressions,
               "no baseline run" if not comparison.made else
