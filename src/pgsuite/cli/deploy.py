@@ -8,6 +8,7 @@ import click
 from .. import deploy as deploy_lib
 from ..db import redact
 from ..errors import EXIT_CHECK_FAILED
+from ..migrate import runner
 from ..report import render as render_lib
 from ..report.baseline import compare as compare_runs
 from ..report.runs import RunStore
@@ -34,12 +35,14 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, lock_timeout):
     if dry_run:
         _print_plan(deploy_lib.plan(obj.project, target))
         return
+    progress = progress_printer()
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
-                                tests_junit=Path(tests_junit) if tests_junit else None, progress=progress_printer(),
+                                tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
                                 lock_timeout=lock_timeout)
     results, comparison = outcome.results, outcome.comparison
-    for migration in results.deployment.get("applied", []):
-        click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")
+    if progress is runner._quiet:  # on a terminal each migration was already shown as it finished
+        for migration in results.deployment.get("applied", []):
+            click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")
     for cat in results.categories():
         click.echo(f"  {cat['name']:<11} {cat['pass'] + cat['warn']:>4} passed {cat['fail'] + cat['error']:>4} failed "
                    f"{cat['skip']:>4} not run   {cat['status'].upper()}")

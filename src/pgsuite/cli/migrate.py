@@ -43,8 +43,9 @@ def migrate_status(obj: Context, dsn, fmt):
 @handles_errors
 def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
     """Validate, apply pending migrations, then the changed repeatable files."""
-    result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress_printer(), lock_timeout=lock_timeout)
-    _print_run(result, fmt)
+    progress = progress_printer()
+    result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress, lock_timeout=lock_timeout)
+    _print_run(result, fmt, live=progress is not runner._quiet)
 
 
 @migrate.command("rollback")
@@ -57,10 +58,10 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
 @handles_errors
 def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
     """Roll back applied migrations, newest first, each in its own transaction."""
-    result = runner.rollback(
-        obj.project, obj.target(dsn), to=to, count=count, progress=progress_printer(), lock_timeout=lock_timeout
-    )
-    _print_run(result, fmt)
+    progress = progress_printer()
+    result = runner.rollback(obj.project, obj.target(dsn), to=to, count=count, progress=progress,
+                             lock_timeout=lock_timeout)
+    _print_run(result, fmt, live=progress is not runner._quiet)
 
 
 @migrate.command("validate")
@@ -88,7 +89,8 @@ def migrate_new(obj: Context, name):
         click.echo(f"created {path}")
 
 
-def _print_run(result: runner.RunResult, fmt: str) -> None:
+def _print_run(result: runner.RunResult, fmt: str, live: bool = False) -> None:
+    """The outcome on stdout; `live`: the terminal already saw one line per step, so only totals."""
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -101,10 +103,15 @@ def _print_run(result: runner.RunResult, fmt: str) -> None:
             )
         )
         return
+    if not (result.applied or result.rolled_back or result.repeatables):
+        click.echo("nothing to do: the database is up to date")
+        return
+    if live:
+        click.echo(f"done: {len(result.applied)} applied, {len(result.rolled_back)} rolled back, "
+                   f"{len(result.repeatables)} repeatable(s) re-applied")
+        return
     for verb, items in (("applied", result.applied), ("rolled back", result.rolled_back)):
         for migration_id, seconds in items:
             click.echo(f"{verb} {migration_id} ({seconds:.2f} s)")
     for name in result.repeatables:
         click.echo(f"applied repeatable sql/{name}")
-    if not (result.applied or result.rolled_back or result.repeatables):
-        click.echo("nothing to do: the database is up to date")
