@@ -182,3 +182,41 @@ def test_non_transactional_migration_creates_index_concurrently(empty_db, three_
     assert valid == [(True,)]
     runner.rollback(three_step, empty_db)
     assert query(empty_db, "SELECT to_regclass('widgets_lookup')") == [(None,)]
+
+
+def _run_on_a_terminal(args, env):
+    """Run the real CLI with a pseudo-terminal as stdout and stderr; return what it showed."""
+    import os
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    proc = subprocess.run([sys.executable, "-m", "pgsuite", *args], stdin=slave, stdout=slave, stderr=slave,
+                          env=env, timeout=120)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end is closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.returncode, b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_progress_shows_on_a_terminal_and_not_in_ci(empty_db, three_step):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PGSUITE_DSN", "DATABASE_URL")}
+    args = ["--project", str(three_step.root), "migrate", "apply", "--to", "8001_widgets", "--dsn", empty_db]
+    code, shown = _run_on_a_terminal(args, env)
+    assert code == 0
+    assert "  applied 8001_widgets (" in shown  # one line per migration, with its duration, as it finishes
+    assert shown.rstrip().endswith(f"done: {len(REAL_MIGRATIONS) + 1} applied, 0 rolled back, 0 repeatable(s) re-applied")
+    code, shown = _run_on_a_terminal(["--project", str(three_step.root), "migrate", "apply", "--dsn", empty_db],
+                                     {**env, "CI": "true"})
+    lines = shown.strip().splitlines()  # in CI: no progress lines, only the outcome
+    assert code == 0 and len(lines) == 1 and lines[0].startswith("applied 8002_widget_names (")
