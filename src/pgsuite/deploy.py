@@ -51,7 +51,7 @@ def plan(project: Project, target: Target) -> Plan:
 
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
-           progress=runner._quiet, lock_timeout: str = "60s") -> Outcome:
+           progress=runner.quiet, lock_timeout: str = "60s") -> Outcome:
     """Apply, verify, (test,) save and report. `tests_junit` reads a pytest JUnit XML already written
     (a CI job that ran the tests before); `with_tests` runs the project's pytest suite now."""
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}  # bad files: exit 2 first

@@ -65,7 +65,7 @@ def handles_errors(command):
 def progress_printer():
     """One line per step on a terminal; nothing in CI or when stderr is redirected."""
     if os.environ.get("CI") or not sys.stderr.isatty():
-        return runner._quiet
+        return runner.quiet
 
     def show(verb: str, name: str, seconds: float) -> None:
         click.echo(f"  {verb} {name} ({seconds:.2f} s)", err=True)

@@ -40,7 +40,7 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, lock_timeout):
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
                                 lock_timeout=lock_timeout)
     results, comparison = outcome.results, outcome.comparison
-    if progress is runner._quiet:  # on a terminal each migration was already shown as it finished
+    if progress is runner.quiet:  # on a terminal each migration was already shown as it finished
         for migration in results.deployment.get("applied", []):
             click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")
     for cat in results.categories():

@@ -45,7 +45,7 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
     """Validate, apply pending migrations, then the changed repeatable files."""
     progress = progress_printer()
     result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress, lock_timeout=lock_timeout)
-    _print_run(result, fmt, live=progress is not runner._quiet)
+    _print_run(result, fmt, live=progress is not runner.quiet)
 
 
 @migrate.command("rollback")
@@ -61,7 +61,7 @@ def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
     progress = progress_printer()
     result = runner.rollback(obj.project, obj.target(dsn), to=to, count=count, progress=progress,
                              lock_timeout=lock_timeout)
-    _print_run(result, fmt, live=progress is not runner._quiet)
+    _print_run(result, fmt, live=progress is not runner.quiet)
 
 
 @migrate.command("validate")

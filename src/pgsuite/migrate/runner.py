@@ -32,8 +32,8 @@ class RunResult:
     repeatables: list[str] = field(default_factory=list)
 
 
-def _quiet(verb: str, name: str, seconds: float) -> None:
-    pass
+def quiet(verb: str, name: str, seconds: float) -> None:
+    """The progress callback that shows nothing (CI, redirected output, library use)."""
 
 
 @contextlib.contextmanager
@@ -66,7 +66,7 @@ def apply(
     project: Project,
     dsn: str,
     to: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lock_timeout: str = "60s",
 ) -> RunResult:
     """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
@@ -105,7 +105,7 @@ def rollback(
     dsn: str,
     to: str | None = None,
     count: int | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lock_timeout: str = "60s",
 ) -> RunResult:
     """Roll back the last `count` applied migrations, or every one applied after `to`.

@@ -13,7 +13,7 @@ from . import compare, expectations, introspect, scenarios
 def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True) -> RunResults:
     expected = expectations.load(verify_dir, expect_file)  # bad files fail before any connection
     scenario_dir = verify_dir / "scenarios"
-    scenarios.discover(scenario_dir)
+    scenario_files = scenarios.discover(scenario_dir)  # bad names fail before any connection too
     results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(), "tool": f"pgsuite {__version__}",
                               "command": "verify"})
     with db.connect(dsn) as conn:
@@ -28,7 +28,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
         results.checks += registry.run(conn, expected.schema, expected.suppress)
         conn.commit()
         if with_scenarios:
-            results.checks += scenarios.run(conn, scenario_dir)
+            results.checks += scenarios.run(conn, scenario_dir, scenario_files)
     results.run["finished_at"] = now_iso()
     return results
 

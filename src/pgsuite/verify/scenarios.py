@@ -30,10 +30,11 @@ def discover(folder: Path) -> list[Path]:
     return files
 
 
-def run(conn: psycopg.Connection, folder: Path) -> list[Result]:
+def run(conn: psycopg.Connection, folder: Path, files: list[Path]) -> list[Result]:
+    """Run `files` (from discover(folder)), each after the folder's _setup.sql."""
     setup_path = folder / "_setup.sql"
     setup = setup_path.read_text(encoding="utf-8") if setup_path.exists() else ""
-    return [_run_one(conn, path, setup) for path in discover(folder)]
+    return [_run_one(conn, path, setup) for path in files]
 
 
 def _run_one(conn, path: Path, setup: str) -> Result:
