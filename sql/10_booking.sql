@@ -1,4 +1,122 @@
--- Booking and availability. Outcomes and SQLSTATEs are documented in README.md.
+-- Booking and availability, and their internal helpers (app_private).
+-- Outcomes and SQLSTATEs are documented in README.md.
+
+-- 22023 for a booking window that is empty, reversed or longer than the maximum, which is
+-- app_private.booking_settings.max_booking_duration: only the owner can change it.
+CREATE OR REPLACE FUNCTION app_private.validate_booking_window(p_start_time timestamptz, p_end_time timestamptz)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_max interval;
+BEGIN
+    IF p_end_time <= p_start_time THEN
+        RAISE EXCEPTION 'end time % must be after start time %', p_end_time, p_start_time
+            USING ERRCODE = '22023';
+    END IF;
+    SELECT s.max_booking_duration INTO v_max FROM app_private.booking_settings AS s;
+    IF p_end_time - p_start_time > v_max THEN
+        RAISE EXCEPTION 'booking of % is longer than the maximum of % (app_private.booking_settings)',
+            p_end_time - p_start_time, v_max
+            USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
+-- 23503 naming the first reference that does not exist in the org (an inactive staff
+-- member or service counts as unknown: it cannot be booked).
+CREATE OR REPLACE FUNCTION app_private.require_booking_references(
+    p_org_id uuid, p_staff_id uuid, p_customer_id uuid, p_service_id uuid
+)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM public.organizations WHERE id = p_org_id) THEN
+        RAISE EXCEPTION 'unknown org_id %', p_org_id USING ERRCODE = '23503';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM public.staff_members
+                   WHERE org_id = p_org_id AND id = p_staff_id AND active) THEN
+        RAISE EXCEPTION 'unknown or inactive staff member % in org %', p_staff_id, p_org_id
+            USING ERRCODE = '23503';
+    END IF;
+    IF p_customer_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM public.customers WHERE org_id = p_org_id AND id = p_customer_id
+    ) THEN
+        RAISE EXCEPTION 'unknown customer % in org %', p_customer_id, p_org_id USING ERRCODE = '23503';
+    END IF;
+    IF p_service_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM public.services WHERE org_id = p_org_id AND id = p_service_id AND active
+    ) THEN
+        RAISE EXCEPTION 'unknown or inactive service % in org %', p_service_id, p_org_id
+            USING ERRCODE = '23503';
+    END IF;
+END
+$$;
+
+-- The advisory lock key of one staff member's calendar: every booking change for
+-- (org, staff) serialises on it, whatever the times involved.
+CREATE OR REPLACE FUNCTION app_private.booking_lock_key(p_org_id uuid, p_staff_id uuid)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT hashtextextended(p_org_id::text || '/' || p_staff_id::text, 0)
+$$;
+
+-- Active appointments of a staff member overlapping [start, end), as a jsonb array, or
+-- NULL when there are none. Same expression and predicate as appointments_no_overlap,
+-- so the planner uses that constraint's GiST index.
+CREATE OR REPLACE FUNCTION app_private.find_conflicts(
+    p_org_id uuid, p_staff_id uuid, p_start_time timestamptz, p_end_time timestamptz,
+    p_exclude_appointment_id uuid
+)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT jsonb_agg(
+               jsonb_build_object('appointment_id', a.id, 'start_time', a.start_time,
+                                  'end_time', a.end_time, 'status', a.status)
+               ORDER BY a.start_time)
+    FROM public.appointments AS a
+    WHERE a.org_id = p_org_id
+      AND a.staff_id = p_staff_id
+      AND a.status <> 'cancelled'
+      AND tstzrange(a.start_time, a.end_time, '[)') && tstzrange(p_start_time, p_end_time, '[)')
+      AND a.id IS DISTINCT FROM p_exclude_appointment_id
+$$;
+
+-- The slot_conflict outcome. When the conflict surfaced as the exclusion constraint's
+-- violation (the caller's REPEATABLE READ or SERIALIZABLE snapshot predates the lock and
+-- cannot see the other row), the conflicting range is read from the error's detail.
+CREATE OR REPLACE FUNCTION app_private.slot_conflict_outcome(
+    p_staff_id uuid, p_start_time timestamptz, p_end_time timestamptz,
+    p_conflicts jsonb, p_constraint_detail text DEFAULT NULL
+)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_conflicts jsonb := p_conflicts;
+    v_range tstzrange;
+BEGIN
+    IF v_conflicts IS NULL THEN
+        v_range := (regexp_match(p_constraint_detail, 'conflicts with existing key \(.*, (\[.*\))\)\.?$'))[1]::tstzrange;
+        v_conflicts := jsonb_build_array(jsonb_build_object(
+            'appointment_id', NULL, 'start_time', lower(v_range), 'end_time', upper(v_range),
+            'status', NULL, 'detail', p_constraint_detail));
+    END IF;
+    RETURN jsonb_build_object(
+        'success', false,
+        'error_code', 'slot_conflict',
+        'message', format('staff member %s is already booked between %s and %s', p_staff_id, p_start_time, p_end_time),
+        'conflicts', v_conflicts);
+END
+$$;
 
 -- Books a slot, or returns {"success": false, "error_code": "slot_conflict", "conflicts": [...]}.
 -- The transaction-scoped advisory lock on (org, staff member) serialises bookings of one
@@ -19,34 +137,33 @@ CREATE OR REPLACE FUNCTION public.book_appointment_with_lock(
 )
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_metadata jsonb := coalesce(p_metadata, '{}'::jsonb);
+    v_actor text := app_private.request_actor();
     v_lock_key bigint;
     v_conflicts jsonb;
     v_detail text;
     v_id uuid;
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_staff_id, 'p_staff_id');
-    PERFORM public.require_argument(p_customer_id, 'p_customer_id');
-    PERFORM public.require_argument(p_start_time, 'p_start_time');
-    PERFORM public.require_argument(p_end_time, 'p_end_time');
-    PERFORM public.validate_booking_window(p_start_time, p_end_time);
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_staff_id', p_staff_id, 'p_customer_id', p_customer_id,
+        'p_start_time', p_start_time, 'p_end_time', p_end_time));
+    PERFORM app_private.validate_booking_window(p_start_time, p_end_time);
     IF jsonb_typeof(v_metadata) <> 'object' THEN
         RAISE EXCEPTION 'argument p_metadata must be a JSON object, got %', jsonb_typeof(v_metadata)
             USING ERRCODE = '22023';
     END IF;
-    PERFORM public.assert_org_access(p_org_id);
-    PERFORM public.require_booking_references(p_org_id, p_staff_id, p_customer_id, p_service_id);
+    PERFORM app_private.authorize_org(p_org_id);
+    PERFORM app_private.require_booking_references(p_org_id, p_staff_id, p_customer_id, p_service_id);
 
-    v_lock_key := public.booking_lock_key(p_org_id, p_staff_id);
-    PERFORM pg_catalog.pg_advisory_xact_lock(v_lock_key);
+    v_lock_key := app_private.booking_lock_key(p_org_id, p_staff_id);
+    PERFORM pg_advisory_xact_lock(v_lock_key);
 
-    v_conflicts := public.find_conflicts(p_org_id, p_staff_id, p_start_time, p_end_time, NULL);
+    v_conflicts := app_private.find_conflicts(p_org_id, p_staff_id, p_start_time, p_end_time, NULL);
     IF v_conflicts IS NOT NULL THEN
-        RETURN public.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, v_conflicts)
+        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, v_conflicts)
                || jsonb_build_object('lock_key', v_lock_key);
     END IF;
 
@@ -55,16 +172,16 @@ BEGIN
             (org_id, staff_id, customer_id, service_id, start_time, end_time, notes, metadata, created_by)
         VALUES
             (p_org_id, p_staff_id, p_customer_id, p_service_id, p_start_time, p_end_time, p_notes,
-             v_metadata, public.request_actor())
+             v_metadata, v_actor)
         RETURNING id INTO v_id;
     EXCEPTION WHEN exclusion_violation THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-        RETURN public.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, NULL, v_detail)
+        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, NULL, v_detail)
                || jsonb_build_object('lock_key', v_lock_key);
     END;
 
     INSERT INTO public.appointment_audit_log (org_id, appointment_id, action, actor, new_values)
-    VALUES (p_org_id, v_id, 'booked', public.request_actor(),
+    VALUES (p_org_id, v_id, 'booked', v_actor,
             jsonb_build_object('staff_id', p_staff_id, 'customer_id', p_customer_id,
                                'service_id', p_service_id, 'start_time', p_start_time,
                                'end_time', p_end_time, 'status', 'booked'));
@@ -91,20 +208,23 @@ CREATE OR REPLACE FUNCTION public.check_slot_availability(
 )
 RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_staff_id, 'p_staff_id');
-    PERFORM public.require_argument(p_start_time, 'p_start_time');
-    PERFORM public.require_argument(p_end_time, 'p_end_time');
-    PERFORM public.validate_booking_window(p_start_time, p_end_time);
-    PERFORM public.assert_org_access(p_org_id);
-    PERFORM public.require_booking_references(p_org_id, p_staff_id, NULL, NULL);
-    RETURN public.find_conflicts(p_org_id, p_staff_id, p_start_time, p_end_time, p_exclude_appointment_id) IS NULL;
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_staff_id', p_staff_id, 'p_start_time', p_start_time, 'p_end_time', p_end_time));
+    PERFORM app_private.validate_booking_window(p_start_time, p_end_time);
+    PERFORM app_private.authorize_org(p_org_id);
+    PERFORM app_private.require_booking_references(p_org_id, p_staff_id, NULL, NULL);
+    RETURN app_private.find_conflicts(p_org_id, p_staff_id, p_start_time, p_end_time, p_exclude_appointment_id) IS NULL;
 END
 $$;
 
+REVOKE ALL ON FUNCTION app_private.validate_booking_window(timestamptz, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.require_booking_references(uuid, uuid, uuid, uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.booking_lock_key(uuid, uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.find_conflicts(uuid, uuid, timestamptz, timestamptz, uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.slot_conflict_outcome(uuid, timestamptz, timestamptz, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.check_slot_availability(uuid, uuid, timestamptz, timestamptz, uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb)

@@ -1,5 +1,15 @@
 -- Cancellation (a soft delete) and rescheduling, each with its audit row.
 
+-- The not_found outcome of cancel and reschedule.
+CREATE OR REPLACE FUNCTION app_private.appointment_not_found(p_org_id uuid, p_appointment_id uuid)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT jsonb_build_object('success', false, 'error_code', 'not_found',
+        'message', format('appointment %s not found in org %s', p_appointment_id, p_org_id))
+$$;
+
 -- Outcomes: success; not_found; already_cancelled; not_cancellable (completed, no_show).
 -- Raises: 22004 NULL argument, 42501 another org.
 CREATE OR REPLACE FUNCTION public.cancel_appointment(
@@ -9,22 +19,21 @@ CREATE OR REPLACE FUNCTION public.cancel_appointment(
 )
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_row public.appointments%ROWTYPE;
-    v_actor text := public.request_actor();
+    v_actor text := app_private.request_actor();
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_appointment_id, 'p_appointment_id');
-    PERFORM public.assert_org_access(p_org_id);
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_appointment_id', p_appointment_id));
+    PERFORM app_private.authorize_org(p_org_id);
 
     SELECT * INTO v_row FROM public.appointments
     WHERE org_id = p_org_id AND id = p_appointment_id
     FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN jsonb_build_object('success', false, 'error_code', 'not_found',
-            'message', format('appointment %s not found in org %s', p_appointment_id, p_org_id));
+        RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
     END IF;
     IF v_row.status = 'cancelled' THEN
         RETURN jsonb_build_object('success', false, 'error_code', 'already_cancelled',
@@ -37,10 +46,14 @@ BEGIN
             'status', v_row.status);
     END IF;
 
+    -- the row is locked (FOR UPDATE above): this matches it, or the schema changed under us
     UPDATE public.appointments
     SET status = 'cancelled', cancelled_at = now(), cancelled_by = v_actor,
         cancellation_reason = p_reason, updated_at = now()
     WHERE org_id = p_org_id AND id = p_appointment_id AND status = 'booked';
+    IF NOT FOUND THEN
+        RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
+    END IF;
 
     INSERT INTO public.appointment_audit_log (org_id, appointment_id, action, actor, old_values, new_values, reason)
     VALUES (p_org_id, p_appointment_id, 'cancelled', v_actor,
@@ -55,9 +68,11 @@ $$;
 
 -- Moves a booked appointment to a new window, atomically: the old slot is given up only
 -- if the new one is taken. Same lock as booking (one staff member's calendar).
--- Outcomes: success; not_found; not_reschedulable (cancelled, completed, no_show);
--- slot_conflict (with the conflicting appointments).
--- Raises: 22004 NULL argument, 22023 bad window, 42501 another org.
+-- Outcomes: success; not_found (also when it was deleted while this call waited for the
+-- lock); not_reschedulable (cancelled, completed, no_show); slot_conflict (with the
+-- conflicting appointments).
+-- Raises: 22004 NULL argument, 22023 bad window, 42501 another org, 23503 the appointment's
+-- staff member is inactive (as check_slot_availability refuses one).
 CREATE OR REPLACE FUNCTION public.reschedule_appointment(
     p_org_id uuid,
     p_appointment_id uuid,
@@ -67,7 +82,7 @@ CREATE OR REPLACE FUNCTION public.reschedule_appointment(
 )
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_staff_id uuid;
@@ -76,51 +91,62 @@ DECLARE
     v_conflicts jsonb;
     v_detail text;
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_appointment_id, 'p_appointment_id');
-    PERFORM public.require_argument(p_new_start_time, 'p_new_start_time');
-    PERFORM public.require_argument(p_new_end_time, 'p_new_end_time');
-    PERFORM public.validate_booking_window(p_new_start_time, p_new_end_time);
-    PERFORM public.assert_org_access(p_org_id);
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_appointment_id', p_appointment_id,
+        'p_new_start_time', p_new_start_time, 'p_new_end_time', p_new_end_time));
+    PERFORM app_private.validate_booking_window(p_new_start_time, p_new_end_time);
+    PERFORM app_private.authorize_org(p_org_id);
 
     SELECT staff_id INTO v_staff_id FROM public.appointments
     WHERE org_id = p_org_id AND id = p_appointment_id;
     IF NOT FOUND THEN
-        RETURN jsonb_build_object('success', false, 'error_code', 'not_found',
-            'message', format('appointment %s not found in org %s', p_appointment_id, p_org_id));
+        RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
     END IF;
 
-    v_lock_key := public.booking_lock_key(p_org_id, v_staff_id);
-    PERFORM pg_catalog.pg_advisory_xact_lock(v_lock_key);
+    -- Lock the staff member's calendar, then re-read under it: meanwhile the appointment may
+    -- have been cancelled, moved, deleted, or given to another staff member (whose calendar
+    -- is then locked too).
+    LOOP
+        v_lock_key := app_private.booking_lock_key(p_org_id, v_staff_id);
+        PERFORM pg_advisory_xact_lock(v_lock_key);
+        SELECT * INTO v_row FROM public.appointments
+        WHERE org_id = p_org_id AND id = p_appointment_id
+        FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
+        END IF;
+        EXIT WHEN v_row.staff_id = v_staff_id;
+        v_staff_id := v_row.staff_id;
+    END LOOP;
 
-    -- re-read under the lock: it may have been cancelled or moved meanwhile
-    SELECT * INTO v_row FROM public.appointments
-    WHERE org_id = p_org_id AND id = p_appointment_id
-    FOR UPDATE;
     IF v_row.status <> 'booked' THEN
         RETURN jsonb_build_object('success', false, 'error_code', 'not_reschedulable',
             'message', format('appointment %s is %s and cannot be rescheduled', p_appointment_id, v_row.status),
             'status', v_row.status);
     END IF;
+    PERFORM app_private.require_booking_references(p_org_id, v_staff_id, NULL, NULL);
 
-    v_conflicts := public.find_conflicts(p_org_id, v_staff_id, p_new_start_time, p_new_end_time, p_appointment_id);
+    v_conflicts := app_private.find_conflicts(p_org_id, v_staff_id, p_new_start_time, p_new_end_time, p_appointment_id);
     IF v_conflicts IS NOT NULL THEN
-        RETURN public.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, v_conflicts)
+        RETURN app_private.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, v_conflicts)
                || jsonb_build_object('appointment_id', p_appointment_id, 'lock_key', v_lock_key);
     END IF;
 
     BEGIN
         UPDATE public.appointments
         SET start_time = p_new_start_time, end_time = p_new_end_time, updated_at = now()
-        WHERE org_id = p_org_id AND id = p_appointment_id;
+        WHERE org_id = p_org_id AND id = p_appointment_id AND status = 'booked';
     EXCEPTION WHEN exclusion_violation THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-        RETURN public.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, NULL, v_detail)
+        RETURN app_private.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, NULL, v_detail)
                || jsonb_build_object('appointment_id', p_appointment_id, 'lock_key', v_lock_key);
     END;
+    IF NOT FOUND THEN  -- locked above, so only a schema change could get here: never a raw 23503
+        RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
+    END IF;
 
     INSERT INTO public.appointment_audit_log (org_id, appointment_id, action, actor, old_values, new_values, reason)
-    VALUES (p_org_id, p_appointment_id, 'rescheduled', public.request_actor(),
+    VALUES (p_org_id, p_appointment_id, 'rescheduled', app_private.request_actor(),
             jsonb_build_object('start_time', v_row.start_time, 'end_time', v_row.end_time),
             jsonb_build_object('start_time', p_new_start_time, 'end_time', p_new_end_time),
             p_reason);
@@ -131,6 +157,7 @@ BEGIN
 END
 $$;
 
+REVOKE ALL ON FUNCTION app_private.appointment_not_found(uuid, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.cancel_appointment(uuid, uuid, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.reschedule_appointment(uuid, uuid, timestamptz, timestamptz, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.cancel_appointment(uuid, uuid, text) TO authenticated, service_role;

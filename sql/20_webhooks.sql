@@ -1,25 +1,39 @@
 -- The webhook delivery state machine. Every transition is one guarded UPDATE
 -- (... WHERE status IN (legal sources) RETURNING); when it matches nothing the function
--- says why: P0002 unknown delivery, 55000 illegal transition (with from -> to).
+-- says why: P0002 unknown delivery, 55000 illegal transition (with from -> to) or stale claim.
 --
---   pending -> processing -> completed
---                         -> failed -> processing ...      (attempts < max)
---                         -> dead_letter                    (attempts = max)
---   failed | dead_letter -> pending                         (retry_failed_webhook)
---   processing (lease expired) -> processing                (a crashed worker's row, reclaimed)
+--   pending | failed -> processing (a claim: attempts + 1) -> completed
+--                                                          -> failed       (attempts < max)
+--                                                          -> dead_letter  (attempts = max)
+--   processing, lease expired -> processing (reclaimed: attempts + 1), or dead_letter at max
+--   failed | dead_letter -> pending                                        (retry_failed_webhook)
+--
+-- A claim returns its attempt number, the fencing token: completing or failing needs it, so a
+-- worker whose lease expired and whose delivery another worker reclaimed cannot finish it.
+-- A worker that crashes on every attempt still counts an attempt per claim, so its delivery
+-- reaches dead_letter after the maximum.
 
--- Explains why a guarded transition matched no row.
-CREATE OR REPLACE FUNCTION public.raise_webhook_transition_error(p_org_id uuid, p_id uuid, p_target text)
+-- Explains why a guarded transition matched no row. p_attempt: the caller's claim token.
+CREATE OR REPLACE FUNCTION app_private.raise_webhook_transition_error(
+    p_org_id uuid, p_id uuid, p_target text, p_attempt integer DEFAULT NULL
+)
 RETURNS void
 LANGUAGE plpgsql STABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_status text;
+    v_attempts integer;
 BEGIN
-    SELECT status INTO v_status FROM public.webhook_delivery_log WHERE org_id = p_org_id AND id = p_id;
+    SELECT status, attempts INTO v_status, v_attempts
+    FROM public.webhook_delivery_log WHERE org_id = p_org_id AND id = p_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'webhook delivery % not found in org %', p_id, p_org_id USING ERRCODE = 'P0002';
+    END IF;
+    IF p_attempt IS DISTINCT FROM v_attempts AND p_attempt IS NOT NULL THEN
+        RAISE EXCEPTION 'stale claim of webhook delivery %: it is at attempt % (%), this call holds attempt %',
+            p_id, v_attempts, v_status, p_attempt
+            USING ERRCODE = '55000';
     END IF;
     RAISE EXCEPTION 'illegal webhook transition % -> % for delivery %', v_status, p_target, p_id
         USING ERRCODE = '55000';
@@ -36,18 +50,17 @@ CREATE OR REPLACE FUNCTION public.record_webhook_received(
 )
 RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_id uuid;
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_event_type, 'p_event_type');
-    PERFORM public.require_argument(p_event_id, 'p_event_id');
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_event_type', p_event_type, 'p_event_id', p_event_id));
     IF btrim(p_event_type) = '' OR btrim(p_event_id) = '' THEN
         RAISE EXCEPTION 'arguments p_event_type and p_event_id must not be empty' USING ERRCODE = '22023';
     END IF;
-    PERFORM public.assert_org_access(p_org_id);
+    PERFORM app_private.authorize_org(p_org_id);
     IF NOT EXISTS (SELECT 1 FROM public.organizations WHERE id = p_org_id) THEN
         RAISE EXCEPTION 'unknown org_id %', p_org_id USING ERRCODE = '23503';
     END IF;
@@ -69,107 +82,131 @@ BEGIN
 END
 $$;
 
--- pending | failed -> processing; also reclaims a processing row whose lease (measured
--- from last_attempt_at) has expired: its worker is presumed dead.
+-- Claims a delivery: pending | failed -> processing, or a processing one whose lease (from
+-- last_attempt_at) has expired: its worker is presumed dead. The claim counts an attempt and
+-- returns its number, the token that mark_webhook_completed / mark_webhook_failed require.
+-- A delivery that already used p_max_attempts goes to dead_letter instead, and NULL comes
+-- back: nothing to process.
+-- Raises 22004 NULL argument, 22023 a lease that is not positive or p_max_attempts < 1,
+-- 42501 another org, P0002 unknown delivery, 55000 not claimable (with from -> to).
 CREATE OR REPLACE FUNCTION public.mark_webhook_processing(
     p_org_id uuid,
     p_id uuid,
-    p_lease interval DEFAULT interval '5 minutes'
+    p_lease interval DEFAULT interval '5 minutes',
+    p_max_attempts integer DEFAULT 5
 )
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_status text;
+    v_attempt integer;
+BEGIN
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_id', p_id, 'p_lease', p_lease, 'p_max_attempts', p_max_attempts));
+    IF p_lease <= interval '0' THEN
+        RAISE EXCEPTION 'argument p_lease must be positive, got %', p_lease USING ERRCODE = '22023';
+    END IF;
+    IF p_max_attempts < 1 THEN
+        RAISE EXCEPTION 'argument p_max_attempts must be at least 1, got %', p_max_attempts USING ERRCODE = '22023';
+    END IF;
+    PERFORM app_private.authorize_org(p_org_id);
+    UPDATE public.webhook_delivery_log AS w
+    SET status = CASE WHEN w.attempts >= p_max_attempts THEN 'dead_letter' ELSE 'processing' END,
+        attempts = CASE WHEN w.attempts >= p_max_attempts THEN w.attempts ELSE w.attempts + 1 END,
+        last_attempt_at = CASE WHEN w.attempts >= p_max_attempts THEN w.last_attempt_at ELSE now() END,
+        error_message = CASE WHEN w.attempts >= p_max_attempts AND w.status = 'processing'
+                             THEN format('attempt %s: lease expired, no outcome reported', w.attempts)
+                             ELSE w.error_message END
+    WHERE w.org_id = p_org_id AND w.id = p_id
+      AND (w.status IN ('pending', 'failed')
+           OR (w.status = 'processing' AND w.last_attempt_at < now() - p_lease))
+    RETURNING w.status, w.attempts INTO v_status, v_attempt;
+    IF NOT FOUND THEN
+        PERFORM app_private.raise_webhook_transition_error(p_org_id, p_id, 'processing');
+    END IF;
+    RETURN CASE WHEN v_status = 'processing' THEN v_attempt END;
+END
+$$;
+
+-- processing -> completed, for the worker holding the current claim (p_attempt).
+-- Raises 22004, 42501, P0002, 55000 (not processing, or a stale claim).
+CREATE OR REPLACE FUNCTION public.mark_webhook_completed(p_org_id uuid, p_id uuid, p_attempt integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_id, 'p_id');
-    PERFORM public.assert_org_access(p_org_id);
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_id', p_id, 'p_attempt', p_attempt));
+    PERFORM app_private.authorize_org(p_org_id);
     UPDATE public.webhook_delivery_log
-    SET status = 'processing', last_attempt_at = now()
-    WHERE org_id = p_org_id AND id = p_id
-      AND (status IN ('pending', 'failed')
-           OR (status = 'processing' AND last_attempt_at < now() - coalesce(p_lease, interval '5 minutes')));
+    SET status = 'completed', completed_at = now()
+    WHERE org_id = p_org_id AND id = p_id AND status = 'processing' AND attempts = p_attempt;
     IF NOT FOUND THEN
-        PERFORM public.raise_webhook_transition_error(p_org_id, p_id, 'processing');
+        PERFORM app_private.raise_webhook_transition_error(p_org_id, p_id, 'completed', p_attempt);
     END IF;
 END
 $$;
 
--- processing -> completed (the attempt counts).
-CREATE OR REPLACE FUNCTION public.mark_webhook_completed(p_org_id uuid, p_id uuid)
-RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
-AS $$
-BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_id, 'p_id');
-    PERFORM public.assert_org_access(p_org_id);
-    UPDATE public.webhook_delivery_log
-    SET status = 'completed', completed_at = now(), attempts = attempts + 1
-    WHERE org_id = p_org_id AND id = p_id AND status = 'processing';
-    IF NOT FOUND THEN
-        PERFORM public.raise_webhook_transition_error(p_org_id, p_id, 'completed');
-    END IF;
-END
-$$;
-
--- processing -> failed, or dead_letter once attempts reach p_max_attempts. Returns the
--- new status. The error message of the last attempt is kept.
+-- processing -> failed, or dead_letter once the claims reached p_max_attempts, for the worker
+-- holding the current claim (p_attempt). Returns the new status; keeps the last error.
+-- Raises 22004, 22023 p_max_attempts < 1, 42501, P0002, 55000 (not processing, or a stale claim).
 CREATE OR REPLACE FUNCTION public.mark_webhook_failed(
     p_org_id uuid,
     p_id uuid,
+    p_attempt integer,
     p_error text,
     p_max_attempts integer DEFAULT 5
 )
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_status text;
 BEGIN
-    PERFORM public.require_argument(p_org_id, 'p_org_id');
-    PERFORM public.require_argument(p_id, 'p_id');
-    PERFORM public.require_argument(p_max_attempts, 'p_max_attempts');
+    PERFORM app_private.require_arguments(jsonb_build_object(
+        'p_org_id', p_org_id, 'p_id', p_id, 'p_attempt', p_attempt, 'p_max_attempts', p_max_attempts));
     IF p_max_attempts < 1 THEN
         RAISE EXCEPTION 'argument p_max_attempts must be at least 1, got %', p_max_attempts USING ERRCODE = '22023';
     END IF;
-    PERFORM public.assert_org_access(p_org_id);
+    PERFORM app_private.authorize_org(p_org_id);
     UPDATE public.webhook_delivery_log
-    SET attempts = attempts + 1,
-        error_message = p_error,
-        status = CASE WHEN attempts + 1 >= p_max_attempts THEN 'dead_letter' ELSE 'failed' END
-    WHERE org_id = p_org_id AND id = p_id AND status = 'processing'
+    SET error_message = p_error,
+        status = CASE WHEN attempts >= p_max_attempts THEN 'dead_letter' ELSE 'failed' END
+    WHERE org_id = p_org_id AND id = p_id AND status = 'processing' AND attempts = p_attempt
     RETURNING status INTO v_status;
     IF NOT FOUND THEN
-        PERFORM public.raise_webhook_transition_error(p_org_id, p_id, 'failed');
+        PERFORM app_private.raise_webhook_transition_error(p_org_id, p_id, 'failed', p_attempt);
     END IF;
     RETURN v_status;
 END
 $$;
 
--- failed | dead_letter -> pending for every delivery of the job. Returns
--- {"success": true, "job_id", "retried": n, "ids": [...]}. Raises P0002 when no delivery
--- has that job id, 55000 when none of them is failed or dead_letter, 42501 for another org.
+-- failed | dead_letter -> pending for every delivery of the job, with a fresh budget of
+-- attempts (an operator's retry). Returns {"success": true, "job_id", "retried": n, "ids": [...]}.
+-- Raises P0002 when no delivery has that job id, 55000 when none of them is failed or
+-- dead_letter, 42501 for another org.
 CREATE OR REPLACE FUNCTION public.retry_failed_webhook(p_job_id text)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_org_id uuid;
     v_ids jsonb;
     v_statuses text;
 BEGIN
-    PERFORM public.require_argument(p_job_id, 'p_job_id');
+    PERFORM app_private.require_arguments(jsonb_build_object('p_job_id', p_job_id));
     FOR v_org_id IN SELECT DISTINCT org_id FROM public.webhook_delivery_log WHERE job_id = p_job_id LOOP
-        PERFORM public.assert_org_access(v_org_id);
+        PERFORM app_private.authorize_org(v_org_id);
     END LOOP;
 
     WITH retried AS (
         UPDATE public.webhook_delivery_log
-        SET status = 'pending', error_message = NULL
+        SET status = 'pending', error_message = NULL, attempts = 0
         WHERE job_id = p_job_id AND status IN ('failed', 'dead_letter')
         RETURNING id
     )
@@ -188,15 +225,15 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION public.raise_webhook_transition_error(uuid, uuid, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.raise_webhook_transition_error(uuid, uuid, text, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.record_webhook_received(uuid, text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.mark_webhook_completed(uuid, uuid) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.mark_webhook_failed(uuid, uuid, text, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.mark_webhook_completed(uuid, uuid, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.retry_failed_webhook(text) FROM PUBLIC;
 -- The queue workers and the metrics API run as service_role; tenants do not move deliveries.
 GRANT EXECUTE ON FUNCTION public.record_webhook_received(uuid, text, text, text) TO service_role;
-GRANT EXECUTE ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval) TO service_role;
-GRANT EXECUTE ON FUNCTION public.mark_webhook_completed(uuid, uuid) TO service_role;
-GRANT EXECUTE ON FUNCTION public.mark_webhook_failed(uuid, uuid, text, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.mark_webhook_completed(uuid, uuid, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text, integer) TO service_role;
 GRANT EXECUTE ON FUNCTION public.retry_failed_webhook(text) TO service_role;

@@ -1,12 +1,13 @@
 -- Delivery metrics, the reference report's metrics endpoints as SQL functions.
--- SECURITY INVOKER on purpose: they read through row-level security, so a tenant sees its
--- own org only; asking for another org explicitly raises 42501 instead of returning nothing.
--- p_org_id NULL means every org the caller can see (service_role: all of them).
+-- SECURITY DEFINER, so that they can use the private helpers; like every definer function they
+-- decide the org themselves (app_private.authorize_org): a tenant sees its own org only, and
+-- asking for another org raises 42501 instead of returning nothing. p_org_id NULL means every
+-- org for service_role, the caller's own org for a tenant.
 
-CREATE OR REPLACE FUNCTION public.require_metrics_limit(p_limit integer)
+CREATE OR REPLACE FUNCTION app_private.require_metrics_limit(p_limit integer)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF p_limit IS NULL OR p_limit < 1 OR p_limit > 10000 THEN
@@ -17,28 +18,31 @@ $$;
 
 -- One row per status (all five, zero included); stuck_processing counts processing rows
 -- whose lease (from last_attempt_at) has expired and can be reclaimed.
+-- Raises 22023 for a lease that is not positive, 42501 another org.
 CREATE OR REPLACE FUNCTION public.webhook_queue_health(
     p_org_id uuid DEFAULT NULL,
     p_lease interval DEFAULT interval '5 minutes'
 )
 RETURNS TABLE (status text, deliveries bigint, oldest_received_at timestamptz, stuck_processing bigint)
-LANGUAGE plpgsql STABLE
-SET search_path = ''
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_org_id uuid := app_private.authorize_org(p_org_id);
 BEGIN
-    IF p_org_id IS NOT NULL THEN
-        PERFORM public.assert_org_access(p_org_id);
+    IF p_lease IS NULL OR p_lease <= interval '0' THEN
+        RAISE EXCEPTION 'argument p_lease must be positive, got %', p_lease USING ERRCODE = '22023';
     END IF;
     RETURN QUERY
     SELECT s.name,
            count(w.id),
            min(w.received_at),
-           count(w.id) FILTER (WHERE w.last_attempt_at < now() - coalesce(p_lease, interval '5 minutes')
+           count(w.id) FILTER (WHERE w.last_attempt_at < now() - p_lease
                                  AND w.status = 'processing')
     FROM unnest(ARRAY['pending', 'processing', 'completed', 'failed', 'dead_letter'])
          WITH ORDINALITY AS s(name, position)
     LEFT JOIN public.webhook_delivery_log AS w
-           ON w.status = s.name AND (p_org_id IS NULL OR w.org_id = p_org_id)
+           ON w.status = s.name AND (v_org_id IS NULL OR w.org_id = v_org_id)
     GROUP BY s.name, s.position
     ORDER BY s.position;
 END
@@ -56,21 +60,22 @@ RETURNS TABLE (
     success_rate numeric, mean_attempts numeric,
     p50_latency_ms numeric, p95_latency_ms numeric, p99_latency_ms numeric
 )
-LANGUAGE plpgsql STABLE
-SET search_path = ''
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_org_id uuid := app_private.authorize_org(p_org_id);
 BEGIN
-    IF p_org_id IS NOT NULL THEN
-        PERFORM public.assert_org_access(p_org_id);
+    IF p_since IS NULL OR p_since <= interval '0' THEN
+        RAISE EXCEPTION 'argument p_since must be a positive interval, got %', p_since USING ERRCODE = '22023';
     END IF;
-    PERFORM public.require_argument(p_since, 'p_since');
     RETURN QUERY
     WITH recent AS (
         SELECT w.event_type, w.status, w.attempts,
                extract(epoch FROM w.completed_at - w.received_at) * 1000 AS latency_ms
         FROM public.webhook_delivery_log AS w
         WHERE w.created_at >= now() - p_since
-          AND (p_org_id IS NULL OR w.org_id = p_org_id)
+          AND (v_org_id IS NULL OR w.org_id = v_org_id)
     )
     SELECT r.event_type,
            count(*),
@@ -99,20 +104,19 @@ RETURNS TABLE (
     id uuid, org_id uuid, event_type text, event_id text, job_id text, status text,
     attempts integer, error_message text, last_attempt_at timestamptz
 )
-LANGUAGE plpgsql STABLE
-SET search_path = ''
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_org_id uuid := app_private.authorize_org(p_org_id);
 BEGIN
-    IF p_org_id IS NOT NULL THEN
-        PERFORM public.assert_org_access(p_org_id);
-    END IF;
-    PERFORM public.require_metrics_limit(p_limit);
+    PERFORM app_private.require_metrics_limit(p_limit);
     RETURN QUERY
     SELECT w.id, w.org_id, w.event_type, w.event_id, w.job_id, w.status, w.attempts,
            w.error_message, w.last_attempt_at
     FROM public.webhook_delivery_log AS w
     WHERE w.status IN ('failed', 'dead_letter')
-      AND (p_org_id IS NULL OR w.org_id = p_org_id)
+      AND (v_org_id IS NULL OR w.org_id = v_org_id)
     ORDER BY w.last_attempt_at DESC
     LIMIT p_limit;
 END
@@ -127,31 +131,29 @@ RETURNS TABLE (
     id uuid, org_id uuid, event_type text, event_id text, job_id text, attempts integer,
     error_message text, received_at timestamptz, last_attempt_at timestamptz
 )
-LANGUAGE plpgsql STABLE
-SET search_path = ''
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_org_id uuid := app_private.authorize_org(p_org_id);
 BEGIN
-    IF p_org_id IS NOT NULL THEN
-        PERFORM public.assert_org_access(p_org_id);
-    END IF;
-    PERFORM public.require_metrics_limit(p_limit);
+    PERFORM app_private.require_metrics_limit(p_limit);
     RETURN QUERY
     SELECT w.id, w.org_id, w.event_type, w.event_id, w.job_id, w.attempts, w.error_message,
            w.received_at, w.last_attempt_at
     FROM public.webhook_delivery_log AS w
     WHERE w.status = 'dead_letter'
-      AND (p_org_id IS NULL OR w.org_id = p_org_id)
+      AND (v_org_id IS NULL OR w.org_id = v_org_id)
     ORDER BY w.last_attempt_at DESC
     LIMIT p_limit;
 END
 $$;
 
-REVOKE ALL ON FUNCTION public.require_metrics_limit(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.require_metrics_limit(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.webhook_queue_health(uuid, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.webhook_delivery_stats(uuid, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.webhook_recent_failures(uuid, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.webhook_dead_letter_queue(uuid, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.require_metrics_limit(integer) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.webhook_queue_health(uuid, interval) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.webhook_delivery_stats(uuid, interval) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.webhook_recent_failures(uuid, integer) TO authenticated, service_role;

@@ -14,7 +14,7 @@ CREATE OR REPLACE FUNCTION public.cleanup_old_webhook_logs(
 )
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = ''
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_deleted integer;
@@ -46,7 +46,9 @@ $$;
 -- The whole backlog, one committed batch at a time: CALL public.run_webhook_log_cleanup();
 -- (pg_cron: SELECT cron.schedule('webhook-cleanup', '0 4 * * *', 'CALL public.run_webhook_log_cleanup()')).
 -- No SECURITY DEFINER and no SET clause: PostgreSQL allows COMMIT in a procedure only
--- without them; it runs with its caller's rights and calls the definer function above.
+-- without them. It runs with its caller's rights and search_path (so nothing of a caller's
+-- runs with more rights than the caller's own), and calls the definer function above by its
+-- schema-qualified name. The one function of the schema without a pinned search_path.
 CREATE OR REPLACE PROCEDURE public.run_webhook_log_cleanup(
     p_retention interval DEFAULT interval '30 days',
     p_batch_size integer DEFAULT 5000,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from owners import OWNER_KINDS, create_database, database_dsn, drop_database, ensure_roles, owner_name
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from pytest_postgresql import factories
 
@@ -33,6 +34,7 @@ def _server_params() -> dict:
 
 
 SERVER = _server_params()
+ADMIN_DSN = make_conninfo(**{k: v for k, v in SERVER.items() if v is not None}, dbname="postgres")
 
 
 def _migrated(host, port, user, dbname, password, **_):
@@ -87,3 +89,37 @@ def project_copy(tmp_path) -> Project:
     for part in ("migrations", "sql", "verify", "reports/templates"):
         shutil.copytree(ROOT / part, tmp_path / part)
     return Project.at(tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def login_roles():
+    """The owner roles and the PostgREST-like authenticator the tests log in as."""
+    ensure_roles(ADMIN_DSN)
+
+
+@pytest.fixture(scope="session")
+def owner_templates():
+    """Per owner kind, a template database deployed by that role (made on first use)."""
+    made: dict[str, str] = {}
+
+    def template(kind: str) -> str:
+        if kind not in made:
+            owner = owner_name(kind, ADMIN_DSN)
+            name = create_database(ADMIN_DSN, owner, prefix=f"pgsuite_tpl_{kind}")
+            made[kind] = name
+            runner.apply(Project.at(ROOT), database_dsn(ADMIN_DSN, name, owner))
+        return made[kind]
+
+    yield template
+    for name in made.values():
+        drop_database(ADMIN_DSN, name)
+
+
+@pytest.fixture(params=OWNER_KINDS)
+def owned_db(request, owner_templates):
+    """(owner kind, DSN as the owner) of a fresh database deployed by that owner role."""
+    kind = request.param
+    owner = owner_name(kind, ADMIN_DSN)
+    name = create_database(ADMIN_DSN, owner, template=owner_templates(kind))
+    yield kind, database_dsn(ADMIN_DSN, name, owner)
+    drop_database(ADMIN_DSN, name)

@@ -10,6 +10,9 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.string import TextLoader
 
+from owners import AUTHENTICATOR
+from roles import as_user
+
 
 @dataclass
 class Tenant:
@@ -55,8 +58,11 @@ def claims(org: str | None, sub: str = "user-1") -> str:
 
 @contextmanager
 def session(dsn: str, role: str | None = None, org: str | None = None, autocommit: bool = True):
-    """A connection acting as `role` (SET ROLE, as PostgREST does) with the org claim set."""
-    with psycopg.connect(dsn, autocommit=autocommit, row_factory=dict_row) as conn:
+    """A connection acting as `role` as PostgREST does: logged in as the authenticator (no
+    superuser, no rights of its own), SET ROLE, the org claim set. Without a role: the DSN's
+    own user (the owner, who sets up test data)."""
+    login = as_user(dsn, AUTHENTICATOR) if role else dsn
+    with psycopg.connect(login, autocommit=autocommit, row_factory=dict_row) as conn:
         # uuids as text: they compare with the ids in jsonb outcomes and in Tenant
         conn.adapters.register_loader("uuid", TextLoader)
         if role:

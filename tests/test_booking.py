@@ -79,7 +79,7 @@ def test_lock_key_is_per_org_and_staff_and_deterministic(world):
         k1 = book(conn, world.a, at(0), at(30))["lock_key"]
         k2 = book(conn, world.a, at(120), at(150))["lock_key"]  # same staff, other time
         k3 = book(conn, world.a, at(0), at(30), staff=1)["lock_key"]
-        expected = conn.execute("SELECT public.booking_lock_key(%s, %s) AS k", (world.a.org, world.a.staff[0])).fetchone()
+        expected = conn.execute("SELECT app_private.booking_lock_key(%s, %s) AS k", (world.a.org, world.a.staff[0])).fetchone()
         assert k1 == k2 == expected["k"] and k3 != k1
 
 
@@ -182,13 +182,22 @@ def test_staff_member_of_another_org_is_unknown(world):
         conn.execute(BOOK, (world.a.org, world.b.staff[0], world.a.customers[0], at(0), at(30)))
 
 
-def test_max_booking_duration_is_configurable(world):
-    with session(world.dsn) as conn:
-        conn.execute("SET pgsuite.max_booking_duration = '2 hours'")
+def test_max_booking_duration_is_the_owners_setting_and_no_caller_can_lift_it(world):
+    with session(world.dsn, "authenticated", world.a.org) as conn:
+        # a custom setting any session can SET used to be the limit: it no longer is
+        conn.execute("SET pgsuite.max_booking_duration = '48 hours'")
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="maximum of 24:00:00"):
+            book(conn, world.a, at(0), at(60 * 30))
+    with session(world.dsn, "service_role") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE app_private.booking_settings SET max_booking_duration = '48 hours'")
+    with session(world.dsn) as conn:  # the owner changes it
+        conn.execute("UPDATE app_private.booking_settings SET max_booking_duration = '2 hours'")
         with pytest.raises(psycopg.errors.InvalidParameterValue, match="maximum of 02:00:00"):
             book(conn, world.a, at(0), at(180))
-        conn.execute("SET pgsuite.max_booking_duration = '48 hours'")
+        conn.execute("UPDATE app_private.booking_settings SET max_booking_duration = '48 hours'")
         assert book(conn, world.a, at(0), at(60 * 30))["success"] is True
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("UPDATE app_private.booking_settings SET max_booking_duration = '0'")
 
 
 def test_the_table_itself_refuses_what_the_functions_refuse(world):

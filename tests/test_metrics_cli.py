@@ -3,6 +3,7 @@
 import json
 
 from helpers import ROOT, pgsuite
+from roles import as_user, ensure_role
 from tenants import session
 
 
@@ -15,8 +16,8 @@ def test_metrics_print_tables_and_json_and_retry_changes_state(world):
     with session(world.dsn) as conn:
         d = conn.execute("SELECT public.record_webhook_received(%s, 'booking.created', 'e1', 'job-9') AS id",
                          (org,)).fetchone()["id"]
-        conn.execute("SELECT public.mark_webhook_processing(%s, %s)", (org, d))
-        conn.execute("SELECT public.mark_webhook_failed(%s, %s, 'HTTP 503', 1)", (org, d))
+        token = conn.execute("SELECT public.mark_webhook_processing(%s, %s) AS t", (org, d)).fetchone()["t"]
+        conn.execute("SELECT public.mark_webhook_failed(%s, %s, %s, 'HTTP 503', 1)", (org, d, token))
 
     out = metrics(world.dsn, "queue-health", "--org", org)
     assert out.returncode == 0, out.stderr
@@ -45,3 +46,21 @@ def test_metrics_bad_input_exits_2_and_unknown_job_exits_1(db):
     assert out.returncode == 2 and "invalid input syntax for type uuid" in out.stderr
     out = metrics(db, "retry", "no-such-job")
     assert out.returncode == 1 and "no webhook delivery has job id no-such-job [P0002]" in out.stderr
+
+
+def test_metrics_work_for_a_login_role_of_service_role_that_is_not_a_superuser(world):
+    """As a metrics API connects: a LOGIN member of service_role, no superuser rights."""
+    ensure_role(world.dsn, "pgsuite_test_metrics", "LOGIN NOSUPERUSER NOBYPASSRLS INHERIT", ["service_role"])
+    dsn = as_user(world.dsn, "pgsuite_test_metrics")
+    with session(world.dsn, "service_role") as conn:
+        for t in (world.a, world.b):
+            conn.execute("SELECT public.record_webhook_received(%s, 'booking.created', 'e1', %s)", (t.org, f"job-{t.org}"))
+    for metric in ("queue-health", "delivery-stats", "recent-failures", "dead-letter"):
+        out = metrics(dsn, metric, "--format", "json")
+        assert out.returncode == 0, f"{metric}: {out.stderr}"
+    health = json.loads(metrics(dsn, "queue-health", "--format", "json").stdout)
+    assert health[0] == {**health[0], "status": "pending", "deliveries": 2}  # every org
+    stats = json.loads(metrics(dsn, "delivery-stats", "--org", world.a.org, "--format", "json").stdout)
+    assert [(s["event_type"], s["in_flight"]) for s in stats] == [("booking.created", 1)]
+    out = metrics(dsn, "retry", f"job-{world.a.org}")
+    assert out.returncode == 1 and "pending -> pending" in out.stderr  # ran, and refused the illegal move

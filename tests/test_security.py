@@ -111,8 +111,8 @@ def test_metrics_without_an_org_show_only_the_callers_org(populated):
 WEBHOOK_WORKER_CALLS = [
     "SELECT public.record_webhook_received(%(org)s, 'x', 'evt-new')",
     "SELECT public.mark_webhook_processing(%(org)s, %(delivery)s)",
-    "SELECT public.mark_webhook_completed(%(org)s, %(delivery)s)",
-    "SELECT public.mark_webhook_failed(%(org)s, %(delivery)s, 'boom')",
+    "SELECT public.mark_webhook_completed(%(org)s, %(delivery)s, 1)",
+    "SELECT public.mark_webhook_failed(%(org)s, %(delivery)s, 1, 'boom')",
     "SELECT public.retry_failed_webhook('job-x')",
     "SELECT public.cleanup_old_webhook_logs()",
     "CALL public.run_webhook_log_cleanup()",
@@ -131,7 +131,7 @@ def test_anon_cannot_execute_any_function_of_the_schema(populated):
     with session(populated.dsn) as conn:
         callable_by_anon = conn.execute(
             "SELECT p.oid::regprocedure::text AS f FROM pg_proc p"
-            " WHERE p.pronamespace = 'public'::regnamespace"
+            " WHERE p.pronamespace IN ('public'::regnamespace, 'app_private'::regnamespace)"
             "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
             "   AND has_function_privilege('anon', p.oid, 'EXECUTE')").fetchall()
     assert callable_by_anon == []
@@ -172,15 +172,16 @@ def test_catalog_shows_pinned_search_path_and_named_grants(populated):
     names = {d["proname"] for d in definers}
     assert {"book_appointment_with_lock", "check_slot_availability", "cancel_appointment", "reschedule_appointment",
             "record_webhook_received", "mark_webhook_processing", "mark_webhook_completed", "mark_webhook_failed",
-            "retry_failed_webhook", "cleanup_old_webhook_logs"} == names
+            "retry_failed_webhook", "cleanup_old_webhook_logs", "webhook_queue_health", "webhook_delivery_stats",
+            "webhook_recent_failures", "webhook_dead_letter_queue"} == names
     for d in definers:
-        assert d["proconfig"] == ['search_path=""'], d
+        assert d["proconfig"] == ["search_path=pg_catalog, pg_temp"], d
         grantees = {entry.split("=")[0] for entry in d["acl"]}
         assert "" not in grantees, f"{d['proname']} is executable by PUBLIC: {d['acl']}"
         assert "service_role" in grantees and "anon" not in grantees, d
 
 
-def test_rls_is_forced_with_two_policies_per_table_and_the_claim_is_an_initplan(populated):
+def test_rls_is_forced_with_three_policies_per_table_and_the_claim_is_an_initplan(populated):
     w = populated
     with session(w.dsn) as conn:
         rows = conn.execute(
@@ -190,10 +191,10 @@ def test_rls_is_forced_with_two_policies_per_table_and_the_claim_is_an_initplan(
     assert len(rows) == len(TABLES)
     for r in rows:
         assert r["relrowsecurity"] and r["relforcerowsecurity"], r
-        assert r["policies"] == [f"{r['relname']}_org_isolation", f"{r['relname']}_service_role_bypass"]
+        assert r["policies"] == [f"{r['relname']}_{p}" for p in ("org_isolation", "owner_access", "service_role_bypass")]
     with session(w.dsn, "authenticated", w.a.org) as conn:
         plan = "\n".join(r["QUERY PLAN"] for r in conn.execute("EXPLAIN (VERBOSE) SELECT * FROM appointments"))
-    assert "InitPlan" in plan and "Output: request_org_id()" in plan  # evaluated once, not per row
+    assert "InitPlan" in plan and "Output: app_private.request_org_id()" in plan  # evaluated once, not per row
 
 
 def test_service_role_sees_every_org_but_cannot_forge_the_audit_log(populated):

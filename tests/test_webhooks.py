@@ -25,6 +25,16 @@ def step(conn, fn, org, delivery, *extra):
     return conn.execute(f"SELECT public.{fn}({placeholders}) AS r", (org, delivery, *extra)).fetchone()["r"]
 
 
+def claim(conn, org, delivery, *extra):
+    """mark_webhook_processing: the claim's attempt number (its token), or None when dead-lettered."""
+    return step(conn, "mark_webhook_processing", org, delivery, *extra)
+
+
+def expire_lease(conn, delivery):
+    conn.execute("UPDATE webhook_delivery_log SET last_attempt_at = now() - interval '10 minutes' WHERE id = %s",
+                 (delivery,))
+
+
 def test_concurrent_duplicate_deliveries_make_exactly_one_row(world):
     ids, errors = [], []
     barrier = threading.Barrier(16)
@@ -55,9 +65,10 @@ def test_happy_path_pending_processing_completed(world):
     with session(world.dsn, "service_role") as conn:
         d = record(conn, world.a.org, "evt-1", "job-1")
         assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
-        step(conn, "mark_webhook_processing", world.a.org, d)
+        token = claim(conn, world.a.org, d)
+        assert token == 1  # the claim counts the attempt and returns its number
         assert status_of(conn, d)["status"] == "processing"
-        step(conn, "mark_webhook_completed", world.a.org, d)
+        step(conn, "mark_webhook_completed", world.a.org, d, token)
         row = conn.execute("SELECT status, attempts, completed_at, last_attempt_at FROM webhook_delivery_log"
                            " WHERE id = %s", (d,)).fetchone()
         assert row["status"] == "completed" and row["attempts"] == 1 and row["completed_at"] is not None
@@ -68,22 +79,70 @@ def test_failures_dead_letter_at_max_attempts_and_retry(world):
         d = record(conn, world.a.org, "evt-2", "job-2")
         seen = []
         for n in range(3):
-            step(conn, "mark_webhook_processing", world.a.org, d)
-            seen.append(step(conn, "mark_webhook_failed", world.a.org, d, f"HTTP 50{n}", 3))
+            token = claim(conn, world.a.org, d)
+            seen.append(step(conn, "mark_webhook_failed", world.a.org, d, token, f"HTTP 50{n}", 3))
         assert seen == ["failed", "failed", "dead_letter"]
         assert status_of(conn, d) == {"status": "dead_letter", "attempts": 3, "error_message": "HTTP 502"}
         retried = conn.execute("SELECT public.retry_failed_webhook('job-2') AS r").fetchone()["r"]
         assert retried == {"success": True, "job_id": "job-2", "retried": 1, "ids": [d]}
-        assert status_of(conn, d)["status"] == "pending"
+        # an operator's retry gives the delivery a fresh budget of attempts
+        assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
+        assert claim(conn, world.a.org, d, "5 minutes", 3) == 1
+
+
+def test_a_late_worker_cannot_finish_a_delivery_another_worker_reclaimed(world):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-late")
+        slow = claim(conn, world.a.org, d)
+        expire_lease(conn, d)
+        fresh = claim(conn, world.a.org, d)  # another worker reclaims it
+        assert (slow, fresh) == (1, 2)
+        before = status_of(conn, d)
+        for fn, extra in (("mark_webhook_completed", ()), ("mark_webhook_failed", ("late error",))):
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState,
+                               match="stale claim .* at attempt 2 .* holds attempt 1"):
+                step(conn, fn, world.a.org, d, slow, *extra)
+            assert status_of(conn, d) == before
+        step(conn, "mark_webhook_completed", world.a.org, d, fresh)
+        assert status_of(conn, d)["status"] == "completed"
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="stale claim"):
+            step(conn, "mark_webhook_completed", world.a.org, d, slow)
+
+
+def test_a_worker_that_crashes_every_time_ends_in_dead_letter(world):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-crash", "job-crash")
+        tokens = []
+        for _ in range(3):  # each worker claims, then dies without a word
+            tokens.append(claim(conn, world.a.org, d, "5 minutes", 3))
+            expire_lease(conn, d)
+        assert tokens == [1, 2, 3]
+        assert claim(conn, world.a.org, d, "5 minutes", 3) is None  # nothing left to process
+        row = status_of(conn, d)
+        assert (row["status"], row["attempts"]) == ("dead_letter", 3)
+        assert row["error_message"] == "attempt 3: lease expired, no outcome reported"
+        dlq = conn.execute("SELECT id FROM public.webhook_dead_letter_queue(%s)", (world.a.org,)).fetchall()
+        assert dlq == [{"id": d}]
+
+
+@pytest.mark.parametrize("lease", ["0", "-1 minute"])
+def test_a_lease_must_be_positive(world, lease):
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-lease")
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_lease must be positive"):
+            claim(conn, world.a.org, d, lease)
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_lease must be positive"):
+            conn.execute("SELECT * FROM public.webhook_queue_health(NULL, %s)", (lease,))
+        assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
 
 
 ILLEGAL = [
     # (how far the delivery gets first, the transition attempted, SQLSTATE, message)
-    (["processing", "completed"], ("mark_webhook_processing",), "55000", "illegal webhook transition completed -> processing"),
-    ([], ("mark_webhook_completed",), "55000", "illegal webhook transition pending -> completed"),
-    ([], ("mark_webhook_failed", "boom"), "55000", "illegal webhook transition pending -> failed"),
-    (["processing", "completed"], ("mark_webhook_failed", "late"), "55000", "completed -> failed"),
-    (["processing"], ("mark_webhook_processing",), "55000", "processing -> processing"),  # lease not expired
+    (["completed"], ("mark_webhook_processing",), "55000", "illegal webhook transition completed -> processing"),
+    ([], ("mark_webhook_completed", 1), "55000", "stale claim .* at attempt 0 \\(pending\\)"),
+    (["claimed"], ("mark_webhook_processing",), "55000", "processing -> processing"),  # lease not expired
+    (["completed"], ("mark_webhook_failed", 1, "late"), "55000", "completed -> failed"),
+    (["failed"], ("mark_webhook_completed", 1), "55000", "illegal webhook transition failed -> completed"),
 ]
 
 
@@ -92,7 +151,11 @@ def test_illegal_transitions_raise_and_change_nothing(world, path, attempt, sqls
     with session(world.dsn, "service_role") as conn:
         d = record(conn, world.a.org, "evt-3", "job-3")
         for target in path:
-            step(conn, f"mark_webhook_{target}", world.a.org, d)
+            token = claim(conn, world.a.org, d)
+            if target == "completed":
+                step(conn, "mark_webhook_completed", world.a.org, d, token)
+            elif target == "failed":
+                step(conn, "mark_webhook_failed", world.a.org, d, token, "boom")
         before = status_of(conn, d)
         with pytest.raises(psycopg.Error, match=message) as err:
             step(conn, attempt[0], world.a.org, d, *attempt[1:])
@@ -116,12 +179,12 @@ def test_unknown_ids_and_jobs(world):
 def test_an_expired_lease_shows_in_queue_health_and_can_be_reclaimed(world):
     with session(world.dsn) as conn:
         d = record(conn, world.a.org, "evt-5")
-        step(conn, "mark_webhook_processing", world.a.org, d)
-        conn.execute("UPDATE webhook_delivery_log SET last_attempt_at = now() - interval '10 minutes' WHERE id = %s", (d,))
+        claim(conn, world.a.org, d)
+        expire_lease(conn, d)
         health = {r["status"]: r for r in conn.execute("SELECT * FROM public.webhook_queue_health(%s)", (world.a.org,))}
         assert health["processing"]["deliveries"] == 1 and health["processing"]["stuck_processing"] == 1
         assert [r for r in health] == ["pending", "processing", "completed", "failed", "dead_letter"]
-        step(conn, "mark_webhook_processing", world.a.org, d)  # reclaimed by another worker
+        assert claim(conn, world.a.org, d) == 2  # reclaimed by another worker: a second attempt
         row = conn.execute("SELECT status, last_attempt_at > now() - interval '1 minute' AS fresh"
                            " FROM webhook_delivery_log WHERE id = %s", (d,)).fetchone()
         assert row == {"status": "processing", "fresh": True}
@@ -133,17 +196,14 @@ def test_delivery_stats_recent_failures_and_dead_letter_queue(world):
         latencies = {"e1": 100, "e2": 200, "e3": 300}
         for event, ms in latencies.items():
             d = record(conn, org, event)
-            step(conn, "mark_webhook_processing", org, d)
-            step(conn, "mark_webhook_completed", org, d)
+            step(conn, "mark_webhook_completed", org, d, claim(conn, org, d))
             conn.execute("UPDATE webhook_delivery_log SET completed_at = received_at + %s WHERE id = %s",
                          (timedelta(milliseconds=ms), d))
         dead = record(conn, org, "e4", "job-dead")
         for _ in range(2):
-            step(conn, "mark_webhook_processing", org, dead)
-            step(conn, "mark_webhook_failed", org, dead, "timeout", 2)
+            step(conn, "mark_webhook_failed", org, dead, claim(conn, org, dead), "timeout", 2)
         failing = record(conn, org, "e5", event_type="customer.updated")
-        step(conn, "mark_webhook_processing", org, failing)
-        step(conn, "mark_webhook_failed", org, failing, "HTTP 500")
+        step(conn, "mark_webhook_failed", org, failing, claim(conn, org, failing), "HTTP 500")
         record(conn, org, "e6", event_type="customer.updated")
 
         stats = {r["event_type"]: r for r in conn.execute("SELECT * FROM public.webhook_delivery_stats(%s)", (org,))}
@@ -169,7 +229,12 @@ BAD_INPUTS = [
     ("SELECT public.record_webhook_received(%(org)s, ' ', 'e')", "22023", "must not be empty"),
     ("SELECT public.record_webhook_received('00000000-0000-0000-0000-000000000000', 'x', 'e')", "23503",
      "unknown org_id"),
-    ("SELECT public.mark_webhook_failed(%(org)s, %(org)s, 'x', 0)", "22023", "p_max_attempts must be at least 1"),
+    ("SELECT public.mark_webhook_failed(%(org)s, %(org)s, 1, 'x', 0)", "22023", "p_max_attempts must be at least 1"),
+    ("SELECT public.mark_webhook_processing(%(org)s, %(org)s, '5 minutes', 0)", "22023",
+     "p_max_attempts must be at least 1"),
+    ("SELECT public.mark_webhook_processing(%(org)s, %(org)s, NULL)", "22004", "argument p_lease must not be NULL"),
+    ("SELECT public.mark_webhook_completed(%(org)s, %(org)s, NULL)", "22004", "argument p_attempt must not be NULL"),
+    ("SELECT * FROM public.webhook_delivery_stats(NULL, '-1 hour')", "22023", "p_since must be a positive interval"),
     ("SELECT * FROM public.webhook_recent_failures(%(org)s, 0)", "22023", "p_limit must be between 1 and 10000"),
     ("SELECT * FROM public.webhook_dead_letter_queue(NULL, 100001)", "22023", "p_limit must be between 1 and 10000"),
     ("SELECT public.retry_failed_webhook(NULL)", "22004", "argument p_job_id must not be NULL"),
