@@ -10,6 +10,7 @@ from helpers import ROOT
 
 from pgsuite.lints.registry import Suppression, lints, run
 
+SCHEMAS = ["public", "app_private"]
 OFFENDERS = {
     "0001_duplicate_index": (
         "CREATE INDEX dup_scheduling ON appointments (org_id, staff_id, start_time)",
@@ -26,13 +27,14 @@ OFFENDERS = {
         "public.closed", "row-level security enabled but no policy"),
     "0005_policies_without_rls": (
         "ALTER TABLE customers DISABLE ROW LEVEL SECURITY", "public.customers",
-        "has 2 policies but row-level security is disabled"),
+        "has 3 policies but row-level security is disabled"),
     "0006_tenant_table_rls_not_forced": (
         "ALTER TABLE services NO FORCE ROW LEVEL SECURITY", "public.services",
         "tenant table services: row-level security is enabled but not forced"),
     "0007_definer_without_search_path": (
-        "ALTER FUNCTION cancel_appointment(uuid, uuid, text) RESET search_path",
-        "public.cancel_appointment(uuid, uuid, text)", "does not set search_path"),
+        "ALTER FUNCTION cancel_appointment(uuid, uuid, text) SET search_path = pg_temp, pg_catalog",
+        "public.cancel_appointment(uuid, uuid, text)",
+        "sets search_path=pg_temp, pg_catalog, which does not end with pg_temp"),
     "0008_definer_executable_by_public": (
         "GRANT EXECUTE ON FUNCTION cancel_appointment(uuid, uuid, text) TO PUBLIC",
         "public.cancel_appointment(uuid, uuid, text)", "is executable by PUBLIC"),
@@ -40,9 +42,12 @@ OFFENDERS = {
         "CREATE POLICY customers_also ON customers FOR SELECT TO authenticated USING (true)",
         "public.customers", "role authenticated has 2 permissive select policies (customers_also, customers_org_isolation)"),
     "0010_policy_claim_not_initplan": (
-        "ALTER POLICY customers_org_isolation ON customers USING (org_id = public.request_org_id())",
+        "ALTER POLICY customers_org_isolation ON customers USING (org_id = app_private.request_org_id())",
         "public.customers", "policy customers_org_isolation on customers"),
     "0011_invalid_index": (None, "public.customers.customers_email_key", "is invalid"),
+    "0013_definer_schema_open_to_create": (
+        "GRANT CREATE ON SCHEMA app_private TO service_role", "app_private",
+        "schema app_private: service_role can CREATE in it, and 13 SECURITY DEFINER function(s) use it, e.g."),
     "0012_sequence_near_exhaustion": (
         "CREATE SEQUENCE public.ticket_seq AS integer; SELECT setval('public.ticket_seq', 2000000000)",
         "public.ticket_seq", "sequence ticket_seq has used 93.1 % of its range"),
@@ -60,12 +65,12 @@ def test_every_lint_is_documented_and_has_a_failing_case():
 
 def test_a_clean_schema_has_no_finding(db):
     with psycopg.connect(db) as conn:
-        results = run(conn, "public", [])
+        results = run(conn, SCHEMAS, [])
     assert [(r.id, r.status) for r in results if r.status != "pass"] == []
 
 
 def findings(conn, lint_id, suppressions=()):
-    return next(r for r in run(conn, "public", list(suppressions)) if r.id == f"lint.{lint_id}")
+    return next(r for r in run(conn, SCHEMAS, list(suppressions)) if r.id == f"lint.{lint_id}")
 
 
 @pytest.mark.parametrize("lint_id", sorted(k for k, v in OFFENDERS.items() if v[0]))

@@ -39,12 +39,12 @@ def test_the_golden_report_tells_the_truth():
     assert "**Verdict:** ❌ FAIL — 3 checks failed, 2 of them regressions." in text
     summary = text.split("## Executive summary")[1].split("|")[0]
     assert summary.strip().startswith("- 2 regression(s) against run 20260128T060600Z-aaaaaa: "
-                                      "catalog.table.appointments.indexes, scenario.0002_conflict_lists_details.")
+                                      "catalog.table.public.appointments.indexes, scenario.0002_conflict_lists_details.")
     assert "1 check(s) fixed since the baseline: lint.0001_duplicate_index." in summary
     assert "| [Project test suite](#category-tests) | 1 | 0 | 0 | 0 | 1 | n/a | ⏭️ NOT RUN |" in text
     assert "| [Behavioural scenarios](#category-scenarios) | 2 | 2 | 1 | 1 | 0 | 50.0 % | ❌ FAIL |" in text
     known = text.split("## Known issues")[1].split("## Baseline comparison")[0]
-    for check_id in ("catalog.table.appointments.indexes", "catalog.table.customers.columns",
+    for check_id in ("catalog.table.public.appointments.indexes", "catalog.table.public.customers.columns",
                      "scenario.0002_conflict_lists_details"):
         assert f"`{check_id}`" in known
     assert "pre-existing (failing in the baseline)" in known and "regression (passed in the baseline)" in known
@@ -133,7 +133,7 @@ def test_dry_run_changes_nothing(empty_db, project_copy):
 BREAKAGES = [
     # (kind of failure, SQL, failing category, a check id that must be in known issues)
     ("catalog check", "ALTER TABLE customers ALTER COLUMN email SET NOT NULL", "catalog",
-     "catalog.table.customers.columns"),
+     "catalog.table.public.customers.columns"),
     ("lint", "SELECT setval('appointment_audit_log_id_seq', 8000000000000000000)", "lints",
      "lint.0012_sequence_near_exhaustion"),
     ("scenario", """CREATE OR REPLACE FUNCTION public.cancel_appointment(
@@ -174,18 +174,18 @@ def test_a_failing_pytest_test_fails_the_report(db, project_copy, tmp_path):
 
 
 def test_a_migration_that_fails_to_apply_fails_the_report(empty_db, project_copy):
-    (project_copy.migrations_dir / "0005_bad.sql").write_text(
+    (project_copy.migrations_dir / "0099_bad.sql").write_text(
         "ALTER TABLE appointments ADD COLUMN extra int;\nALTER TABLE no_such_table ADD COLUMN x int;")
-    (project_copy.migrations_dir / "0005_bad.rollback.sql").write_text(
+    (project_copy.migrations_dir / "0099_bad.rollback.sql").write_text(
         "SELECT 1;\nALTER TABLE appointments DROP COLUMN extra;")
     out = deploy(project_copy, empty_db)
     assert out.returncode == 1
     saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
     statuses = {c["id"]: c["status"] for c in saved["checks"]}
     assert statuses["migration.0004_webhook_delivery_log"] == "pass"
-    assert statuses["migration.0005_bad"] == "fail" and statuses["migrations.repeatables"] == "skip"
+    assert statuses["migration.0099_bad"] == "fail" and statuses["migrations.repeatables"] == "skip"
     report = latest_report(project_copy)
-    assert "### ❌ FAIL `migration.0005_bad`" in report
+    assert "### ❌ FAIL `migration.0099_bad`" in report
     assert 'relation "no_such_table" does not exist' in report
     assert "| [Migrations](#category-migrations) |" in report and "❌ FAIL |" in report
 
@@ -196,15 +196,15 @@ def test_baseline_names_the_regression_then_the_fix(db, project_copy):
     query(db, "DROP POLICY services_org_isolation ON services")
     second = deploy(project_copy, db)
     assert second.returncode == 1
-    assert "regressions against" in second.stdout and ": catalog.table.services.rls_policies\n" in second.stdout
+    assert "regressions against" in second.stdout and ": catalog.table.public.services.policies\n" in second.stdout
     report = latest_report(project_copy)
-    assert "- 1 regression(s) against run " in report and "catalog.table.services.rls_policies." in report
+    assert "- 1 regression(s) against run " in report and "catalog.table.public.services.policies." in report
     query(db, "CREATE POLICY services_org_isolation ON services FOR SELECT TO authenticated"
-              " USING (org_id = (SELECT public.request_org_id()))")
+              " USING (org_id = (SELECT app_private.request_org_id()))")
     third = deploy(project_copy, db)
     assert third.returncode == 0
-    assert "fixed since then: catalog.table.services.rls_policies" in third.stdout
-    assert "1 check(s) fixed since the baseline: catalog.table.services.rls_policies." in latest_report(project_copy)
+    assert "fixed since then: catalog.table.public.services.policies" in third.stdout
+    assert "1 check(s) fixed since the baseline: catalog.table.public.services.policies." in latest_report(project_copy)
     # re-render the second run with the first as its baseline, by hand
     runs = sorted(p.name for p in project_copy.runs_dir.iterdir())
     again = pgsuite("--project", str(project_copy.root), "report", runs[1], "--baseline", runs[0])

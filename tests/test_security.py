@@ -1,14 +1,15 @@
 """Tenant isolation and hardened definer functions, attacked as non-superuser roles.
 
-Every attack runs after SET ROLE to authenticated or anon (a superuser would bypass RLS),
-with the org claim set as PostgREST sets it.
+Every attack logs in as PostgREST's authenticator and runs after SET ROLE to authenticated or
+anon (a superuser would bypass RLS), with the org claim set as PostgREST sets it; each against
+the schema as deployed by every owner kind (tests/owners.py).
 """
 
 from datetime import datetime, timezone
 
 import psycopg
 import pytest
-from tenants import session
+from tenants import make_world, session
 
 TABLES = ["organizations", "staff_members", "customers", "services", "appointments",
           "appointment_audit_log", "webhook_delivery_log"]
@@ -17,8 +18,9 @@ T2 = datetime(2027, 2, 1, 11, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def populated(world):
+def populated(owned_db):
     """Both tenants have an appointment (with its audit row) and a webhook delivery."""
+    world = make_world(owned_db[1])
     with session(world.dsn) as conn:
         for t in (world.a, world.b):
             r = conn.execute("SELECT public.book_appointment_with_lock(%s, %s, %s, %s, %s) AS r",

@@ -23,7 +23,7 @@ def test_a_clean_deploy_verifies_with_no_failure_and_no_lint_finding(db):
     assert set(categories) == {"catalog", "lints", "scenarios"}
     assert all(c["status"] == "pass" and c["fail"] == c["error"] == c["skip"] == c["warn"] == 0
                for c in categories.values())
-    assert categories["lints"]["checks"] == 12 and categories["scenarios"]["checks"] >= 13
+    assert categories["lints"]["checks"] == 13 and categories["scenarios"]["checks"] >= 13
     out = run_verify(db)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines()[-1].startswith("PASS: ")
@@ -34,14 +34,14 @@ def test_a_clean_deploy_verifies_with_no_failure_and_no_lint_finding(db):
 MUTATIONS = [
     # (defect, SQL run as superuser, fragments the failing output must contain)
     ("drop an index", "DROP INDEX idx_appointments_scheduling_lookup",
-     ["catalog.table.appointments.indexes", "index idx_appointments_scheduling_lookup: expected, found none",
+     ["catalog.table.public.appointments.indexes", "index idx_appointments_scheduling_lookup: expected, found none",
       "lint.0002_unindexed_foreign_key", "foreign key appointments_staff_fkey (org_id, staff_id)"]),
     ("change a column type", "ALTER TABLE customers ALTER COLUMN phone TYPE varchar(20)",
      ["column phone: expected type text, found character varying(20)"]),
     ("change a default", "ALTER TABLE appointments ALTER COLUMN status SET DEFAULT 'completed'",
      ["column status: expected default 'booked'::text, found 'completed'::text"]),
     ("change nullability", "ALTER TABLE customers ALTER COLUMN email SET NOT NULL",
-     ["catalog.table.customers.columns", "column email: expected nullable true, found false"]),
+     ["catalog.table.public.customers.columns", "column email: expected nullable true, found false"]),
     ("drop a check constraint", "ALTER TABLE appointments DROP CONSTRAINT appointments_time_order_check",
      ["constraint appointments_time_order_check: expected, found none"]),
     ("change a foreign key's ON DELETE",
@@ -57,36 +57,52 @@ MUTATIONS = [
      ["constraint services_lead_staff_fkey: found, not declared", "column lead_staff_id: found, not declared",
       "foreign key services_lead_staff_fkey (org_id, lead_staff_id) on services has no index"]),
     ("make a definer function SECURITY INVOKER", "ALTER FUNCTION cancel_appointment(uuid, uuid, text) SECURITY INVOKER",
-     ["function cancel_appointment(uuid, uuid, text): expected security_definer true, found false"]),
+     ["catalog.function.public.cancel_appointment(uuid, uuid, text)",
+      "function cancel_appointment(uuid, uuid, text): expected security_definer true, found false"]),
     ("reset a definer's search_path", "ALTER FUNCTION cancel_appointment(uuid, uuid, text) RESET search_path",
-     ['function cancel_appointment(uuid, uuid, text): expected config [search_path=""], found []',
-      "lint.0007_definer_without_search_path"]),
+     ["function cancel_appointment(uuid, uuid, text): expected config [search_path=pg_catalog, pg_temp], found []",
+      "lint.0007_definer_without_search_path", "cancel_appointment(uuid, uuid, text) does not set search_path"]),
+    ("pin a definer's search_path empty", "ALTER FUNCTION cancel_appointment(uuid, uuid, text) SET search_path = ''",
+     ['expected config [search_path=pg_catalog, pg_temp], found [search_path=""]',
+      "sets an empty search_path: pg_temp is then searched first for types and relations"]),
+    ("open CREATE on public to PUBLIC", "GRANT CREATE ON SCHEMA public TO PUBLIC",
+     ["catalog.schema.public", "schema public: grants to PUBLIC: expected [USAGE], found [CREATE, USAGE]",
+      "lint.0013_definer_schema_open_to_create", "schema public: PUBLIC can CREATE in it"]),
+    ("let an API role use the private schema", "GRANT USAGE ON SCHEMA app_private TO authenticated",
+     ["schema app_private: grants to authenticated: expected [], found [USAGE]"]),
+    ("change a private helper", "ALTER FUNCTION app_private.authorize_org(uuid) SECURITY DEFINER",
+     ["catalog.function.app_private.authorize_org(uuid)", "expected security_definer false, found true"]),
+    ("give a table to another owner", "ALTER TABLE appointments OWNER TO service_role",
+     ["catalog.table.public.appointments.privileges", "table appointments: expected owner postgres, found service_role"]),
+    ("add an undeclared schema", "CREATE SCHEMA scratch",
+     ["catalog.drift.schemas", "schema scratch: found, not declared"]),
     ("grant EXECUTE to PUBLIC", "GRANT EXECUTE ON FUNCTION book_appointment_with_lock("
      "uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb) TO PUBLIC",
      ["expected execute [authenticated, service_role], found [PUBLIC, authenticated, service_role]",
       "lint.0008_definer_executable_by_public"]),
     ("disable RLS", "ALTER TABLE appointments DISABLE ROW LEVEL SECURITY",
-     ["row-level security of appointments: expected enabled true, found false",
-      "table appointments has 2 policies but row-level security is disabled"]),
+     ["table appointments: expected rls.enabled true, found false",
+      "table appointments has 3 policies but row-level security is disabled"]),
     ("un-force RLS", "ALTER TABLE webhook_delivery_log NO FORCE ROW LEVEL SECURITY",
-     ["row-level security of webhook_delivery_log: expected forced true, found false",
+     ["table webhook_delivery_log: expected rls.forced true, found false",
       "tenant table webhook_delivery_log: row-level security is enabled but not forced"]),
     ("drop a policy", "DROP POLICY customers_org_isolation ON customers",
-     ["catalog.table.customers.rls_policies", "policy customers_org_isolation: expected, found none"]),
+     ["catalog.table.public.customers.policies", "policy customers_org_isolation: expected, found none"]),
     ("loosen a policy", "ALTER POLICY appointments_org_isolation ON appointments USING (true)",
-     ["policy appointments_org_isolation: expected using org_id = (( SELECT request_org_id() AS request_org_id)),"
+     ["policy appointments_org_isolation: expected using org_id = (( SELECT app_private.request_org_id() AS"
+      " request_org_id)),"
       " found true", "scenario.0013_tenant_isolation", "have 1 of org B's appointments visible, want 0"]),
     ("loosen a policy's roles", "ALTER POLICY staff_members_org_isolation ON staff_members TO authenticated, anon",
      ["policy staff_members_org_isolation: expected roles [authenticated], found [anon, authenticated]"]),
     ("add an undeclared table", "CREATE TABLE public.scratch (id int PRIMARY KEY)",
-     ["catalog.drift.tables", "table scratch: found, not declared"]),
+     ["catalog.drift.public.tables", "table scratch: found, not declared"]),
     ("grant a write to authenticated", "GRANT DELETE ON appointments TO authenticated",
-     ["grants to authenticated: expected [SELECT], found [DELETE, SELECT]"]),
+     ["table appointments: grants to authenticated: expected [SELECT], found [DELETE, SELECT]"]),
     ("break a scenario: a booking function that double-books", """
      CREATE OR REPLACE FUNCTION public.book_appointment_with_lock(
          p_org_id uuid, p_staff_id uuid, p_customer_id uuid, p_start_time timestamptz, p_end_time timestamptz,
          p_service_id uuid DEFAULT NULL, p_notes text DEFAULT NULL, p_metadata jsonb DEFAULT '{}')
-     RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+     RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
      DECLARE v_id uuid := gen_random_uuid();
      BEGIN
          BEGIN
@@ -116,7 +132,7 @@ def test_drift_can_be_configured_as_a_warning(db, tmp_path):
         (ROOT / "verify" / "config.yaml").read_text().replace("drift: fail", "drift: warn"))
     query(db, "CREATE TABLE public.scratch (id int PRIMARY KEY)")
     results = verify(db, tmp_path / "verify", ROOT / "verify" / "schema.yaml", with_scenarios=False)
-    drift = next(c for c in results.checks if c.id == "catalog.drift.tables")
+    drift = next(c for c in results.checks if c.id == "catalog.drift.public.tables")
     assert drift.status == "warn" and drift.detail == "table scratch: found, not declared"
     assert results.passed
 
@@ -127,7 +143,7 @@ def test_json_and_junit_outputs(db, tmp_path):
     doc = json.loads(out.stdout)
     assert doc["verdict"] == "FAIL" and doc["target"]["server_version_num"] >= 150000
     failing = [c for c in doc["checks"] if c["status"] == "fail"]
-    assert [c["id"] for c in failing] == ["catalog.table.customers.rls_policies"]
+    assert [c["id"] for c in failing] == ["catalog.table.public.customers.policies"]
     assert "relforcerowsecurity" in failing[0]["sql"] and "FROM pg_policy" in failing[0]["sql"]
     assert failing[0]["object"] == "public.customers"
     assert {c["name"]: c["status"] for c in doc["categories"]} == {
@@ -140,7 +156,7 @@ def test_json_and_junit_outputs(db, tmp_path):
     assert root.tag == "testsuites" and root.get("failures") == "1"
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert set(suites) == {"catalog", "lints", "scenarios"}
-    failure = suites["catalog"].find("testcase[@name='catalog.table.customers.rls_policies']/failure")
+    failure = suites["catalog"].find("testcase[@name='catalog.table.public.customers.policies']/failure")
     assert "policy customers_org_isolation: expected, found none" in failure.text
     assert int(root.get("tests")) == sum(len(s.findall("testcase")) for s in suites.values())
 

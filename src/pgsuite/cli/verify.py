@@ -45,9 +45,9 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
 @verify.command("snapshot")
 @dsn_option
 @output_option
-@click.option("--schema", default="public", show_default=True)
+@click.option("--schema", "schemas", multiple=True, help="Only this schema (repeatable). Default: every schema.")
 @click.pass_obj
 @handles_errors
-def verify_snapshot(obj: Context, dsn, output, schema):
+def verify_snapshot(obj: Context, dsn, output, schemas):
     """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
-    emit(verify_snapshot_lib.snapshot(obj.target(dsn), schema), output)
+    emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None), output)

@@ -6,7 +6,7 @@
 -- (prefix-covered) while the redundant one is not unique.
 WITH idx AS (
     SELECT i.indexrelid, i.indrelid, i.indisunique, i.indisprimary,
-           ic.relname AS index_name, t.relname AS table_name, am.amname AS method,
+           ic.relname AS index_name, t.relname AS table_name, t.relnamespace::regnamespace::text AS schema_name, am.amname AS method,
            pg_get_expr(i.indpred, i.indrelid) AS predicate,
            array(SELECT pg_get_indexdef(i.indexrelid, k, true) || ' ' || i.indoption[k - 1]
                  FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS keys
@@ -14,9 +14,9 @@ WITH idx AS (
     JOIN pg_class AS ic ON ic.oid = i.indexrelid
     JOIN pg_class AS t ON t.oid = i.indrelid
     JOIN pg_am AS am ON am.oid = ic.relam
-    WHERE t.relnamespace = %(schema)s::regnamespace AND i.indisvalid
+    WHERE t.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY(%(schemas)s)) AND i.indisvalid
 )
-SELECT format('%%s.%%s.%%s', %(schema)s::text, r.table_name, r.index_name) AS object,
+SELECT format('%%s.%%s.%%s', r.schema_name, r.table_name, r.index_name) AS object,
        format('index %%s on %%s is %%s %%s', r.index_name, r.table_name,
               CASE WHEN r.keys = c.keys THEN 'identical to' ELSE 'prefix-covered by' END, c.index_name) AS detail
 FROM idx AS r

@@ -9,7 +9,7 @@ SELECT format('%%s.%%s', s.schemaname, s.sequencename) AS object,
                                   ELSE s.start_value - s.min_value END, 0), 1),
               s.last_value, CASE WHEN s.increment_by > 0 THEN s.max_value ELSE s.min_value END) AS detail
 FROM pg_sequences AS s
-WHERE s.schemaname = %(schema)s
+WHERE s.schemaname = ANY(%(schemas)s)
   AND s.last_value IS NOT NULL
   AND abs(s.last_value - s.start_value)::numeric
       > 0.75 * abs(CASE WHEN s.increment_by > 0 THEN s.max_value - s.start_value

@@ -58,19 +58,20 @@ def _parse(lint_id: str, text: str) -> Lint:
     return Lint(lint_id, meta["title"], meta["level"], meta["remediation"], text, meta.get("refine"))
 
 
-def run(conn, schema: str, suppressions: list[Suppression]) -> list[Result]:
-    """One Result per lint: pass, or fail listing its findings (suppressed ones noted)."""
+def run(conn, schemas: list[str], suppressions: list[Suppression]) -> list[Result]:
+    """One Result per lint over `schemas`: pass, or fail listing its findings (suppressed ones noted)."""
     results = []
+    scope = ", ".join(schemas)
     for lint in lints():
         started = time.perf_counter()
         try:
             with conn.transaction():
-                rows = conn.cursor(row_factory=dict_row).execute(lint.sql, {"schema": schema}).fetchall()
+                rows = conn.cursor(row_factory=dict_row).execute(lint.sql, {"schemas": schemas}).fetchall()
             if lint.refine:
                 rows = REFINERS[lint.refine](rows)
         except psycopg.Error as exc:  # the lint itself could not run: say so, never "pass"
             results.append(Result(id=f"lint.{lint.id}", category="lints", title=f"{lint.id}: {lint.title}",
-                                  status="error", object=schema, detail=f"[{exc.sqlstate}] {str(exc).strip()}",
+                                  status="error", object=scope, detail=f"[{exc.sqlstate}] {str(exc).strip()}",
                                   sql=lint.sql, duration_ms=round((time.perf_counter() - started) * 1000, 2)))
             continue
         silenced = [s for s in suppressions if s.lint == lint.id]
@@ -86,7 +87,7 @@ def run(conn, schema: str, suppressions: list[Suppression]) -> list[Result]:
                 category="lints",
                 title=f"{lint.id}: {lint.title}",
                 status=("fail" if lint.level == "error" else "warn") if kept else "pass",
-                object=", ".join(sorted({row["object"] for row, _ in kept})) or schema,
+                object=", ".join(sorted({row["object"] for row, _ in kept})) or scope,
                 expected="no findings",
                 actual=f"{len(kept)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
                 detail="\n".join(part for part in (detail, notes) if part),

@@ -18,12 +18,14 @@ class RepeatableFile:
 
 
 class RepeatableFailed(CheckFailed):
-    def __init__(self, name: str, line: int | str, error: Exception):
+    def __init__(self, name: str, line: int | None, error: Exception):
         sqlstate = getattr(error, "sqlstate", None) or "?"
-        super().__init__(
-            f"repeatable sql/{name} failed at line {line}; no repeatable was applied\n"
-            f"  error [{sqlstate}]: {str(error).strip()}"
-        )
+        diag = getattr(error, "diag", None)
+        primary = (diag.message_primary if diag else None) or str(error).strip()
+        where = f" at line {line}" if line else ""
+        hint = f"\n  hint: {diag.message_hint}" if diag and diag.message_hint else ""
+        super().__init__(f"repeatable sql/{name} failed{where}: [{sqlstate}] {primary}{hint}\n"
+                         "  no repeatable file was applied")
 
 
 def discover(folder: Path) -> list[RepeatableFile]:
@@ -50,6 +52,6 @@ def apply(backend, files: list[RepeatableFile]) -> None:
                 backend.connection.execute(text)
             except psycopg.DatabaseError as exc:
                 position = getattr(exc.diag, "statement_position", None)
-                line = text.count("\n", 0, int(position)) + 1 if position else "?"
+                line = text.count("\n", 0, int(position)) + 1 if position else None
                 raise RepeatableFailed(f.name, line, exc) from exc
             backend.query(queries.load("ledger_record_repeatable"), {"name": f.name, "checksum": f.checksum})

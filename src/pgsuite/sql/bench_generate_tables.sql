@@ -18,7 +18,7 @@ BEGIN
             ALTER TABLE public.bench_%1$s ENABLE ROW LEVEL SECURITY;
             ALTER TABLE public.bench_%1$s FORCE ROW LEVEL SECURITY;
             CREATE POLICY bench_%1$s_org_isolation ON public.bench_%1$s FOR SELECT TO authenticated
-                USING (org_id = (SELECT public.request_org_id()));
+                USING (org_id = (SELECT app_private.request_org_id()));
             CREATE POLICY bench_%1$s_service_role_bypass ON public.bench_%1$s FOR ALL TO service_role
                 USING (true) WITH CHECK (true);
         $f$, lpad(i::text, 5, '0'));

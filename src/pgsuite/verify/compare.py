@@ -1,160 +1,150 @@
-"""Expected catalog vs live catalog: one Result per object area, differences spelled out.
+"""Expected catalog vs live catalog: one loop over the kinds, one Result per object (per area of
+an object that holds others, like a table), differences spelled out.
 
-Messages read "<kind> <name>: expected <what>, found <what>". A declared object that is
-missing fails; a live object that is not declared is drift (a failure, or a warning when
-settings.drift is warn).
+Messages read "<kind> <name>: expected <what>, found <what>". A declared object that is missing
+fails; a live object that is not declared is drift (a failure, or a warning when settings.drift
+is warn).
 """
 
 import fnmatch
 
 from ..results import Result
-from . import normalize
+from . import kinds, placeholders
+from .catalog import Catalog
+from .expectations import Expectations
 
-# attribute -> how its values compare (None: as they are)
-COMPARERS = {
-    "type": normalize.type_name,
-    "default": lambda v: normalize.sql("expression", v),
-    "definition": None,  # chosen by object kind below
-    "predicate": lambda v: normalize.sql("expression", v),
-    "using": lambda v: normalize.sql("expression", v),
-    "with_check": lambda v: normalize.sql("expression", v),
-    "keys": lambda v: [normalize.index_key(k) for k in v],
-    "include": lambda v: [normalize.index_key(k) for k in v],
-    "roles": sorted,
-    "execute": sorted,
-    "config": sorted,
-    "arguments": normalize.words,
-    "returns": normalize.words,
-    "references": normalize.words,
-}
-DEFINITION_KIND = {"constraint": "constraint", "trigger": "trigger"}
-TABLE_AREAS = [
-    # (result id suffix, title, the sections of a table's declaration it covers)
-    ("columns", "columns", ["columns"]),
-    ("constraints", "constraints", ["constraints"]),
-    ("indexes", "indexes", ["indexes"]),
-    ("rls_policies", "row-level security and policies", ["rls", "policies"]),
-    ("grants", "table privileges", ["grants"]),
-    ("triggers", "triggers", ["triggers"]),
-]
-# the catalog reads that decide each table check (RLS flags and grants come with the tables read)
-AREA_SQL = {"columns": ["columns"], "constraints": ["constraints"], "indexes": ["indexes"],
-            "rls_policies": ["tables", "policies"], "grants": ["tables"], "triggers": ["triggers"]}
+IGNORE = {"tables": "ignore_tables", "functions": "ignore_functions"}  # settings of undeclared objects to pass over
 
 
-def compare(expected, live: dict, sql: dict[str, str]) -> list[Result]:
+def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
+    wanted = placeholders.bind(expected.document, catalog.deployer)
+    live = catalog.document
     drift_status = "fail" if expected.drift == "fail" else "warn"
     results: list[Result] = []
-    for name, spec in expected.extensions.items():
-        results.append(_object_check("extension", name, spec, live["extensions"].get(name), sql["extensions"],
-                                     f"catalog.extension.{name}", f"extension {name}"))
-    for name, spec in expected.roles.items():
-        results.append(_object_check("role", name, spec, live["roles"].get(name), sql["roles"],
-                                     f"catalog.role.{name}", f"role {name}"))
-    for table, spec in expected.tables.items():
-        results.extend(_table_checks(expected.schema, table, spec, live["tables"].get(table), sql, drift_status))
-    for signature, spec in expected.functions.items():
-        results.append(_object_check("function", signature, spec, live["functions"].get(signature), sql["functions"],
-                                     f"catalog.function.{signature}", f"function {signature}",
-                                     obj=f"{expected.schema}.{signature}"))
-    results.append(_drift("table", set(live["tables"]) - set(expected.tables), expected.ignore_tables,
-                          expected.schema, sql["tables"], drift_status))
-    results.append(_drift("function", set(live["functions"]) - set(expected.functions), expected.ignore_functions,
-                          expected.schema, sql["functions"], drift_status))
+    for kind in kinds.at_level("database"):
+        for name, spec in wanted.get(kind.name, {}).items():
+            results += _object(kind, (name,), spec, live[kind.name].get(name), catalog, drift_status)
+    for schema, schema_spec in wanted["schemas"].items():
+        live_schema = live["schemas"].get(schema) or {}
+        for kind in kinds.at_level("schemas"):
+            if kind.name not in schema_spec:
+                continue  # a section left out is not checked
+            declared = schema_spec[kind.name] or {}
+            for name, spec in declared.items():
+                results += _object(kind, (schema, name), spec, live_schema.get(kind.name, {}).get(name), catalog,
+                                   drift_status)
+            ignore = getattr(expected, IGNORE.get(kind.name, ""), [])
+            undeclared = [n for n in live_schema.get(kind.name, {}) if n not in declared
+                          and not _ignored(schema, n, ignore)]
+            results.append(_drift(f"catalog.drift.{schema}.{kind.name}", f"undeclared {kind.name} in schema {schema}",
+                                  schema, kind, undeclared, catalog.sql[kind.name], drift_status))
+    undeclared = [s for s in live["schemas"] if s not in wanted["schemas"]]
+    results.append(_drift("catalog.drift.schemas", "undeclared schemas", "database", kinds.by_name("schemas"),
+                          undeclared, catalog.sql["schemas"], drift_status,
+                          note=f" (not checked: {', '.join(catalog.excluded_schemas)})" if catalog.excluded_schemas
+                          else ""))
     return results
 
 
-def _table_checks(schema, table, spec, live, sql, drift_status) -> list[Result]:
-    obj = f"{schema}.{table}"
-    results = []
-    for suffix, title, sections in TABLE_AREAS:
-        check_id = f"catalog.table.{table}.{suffix}"
-        title_text = f"table {table}: {title}"
-        declared = [s for s in sections if s in spec]
+def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, drift_status: str) -> list[Result]:
+    name = path[-1]
+    qualified = ".".join(path)
+    label = f"{kind.label()} {name}"
+    check_id = f"catalog.{kind.label()}.{qualified}"
+    if not kind.areas:  # one check: the object's own attributes
+        sql = catalog.sql[kind.name]
         if live is None:
-            results.append(Result(check_id, "catalog", title_text, "fail", obj, expected=f"table {table}",
-                                  actual="none", detail=f"table {table}: expected, found none",
-                                  sql=sql["tables"]))
+            return [_missing(check_id, label, qualified, sql)]
+        own = {a: v for a, v in spec.items() if a in kind.attributes}  # what it holds is checked as its own kinds
+        return [_result(check_id, label, qualified, _attributes(kind, label, own, live), [], drift_status, sql)]
+    results = []
+    for area, parts in _areas(kind):
+        area_id, title = f"{check_id}.{area}", f"{label}: {' and '.join(parts)}"
+        sql = "\n\n".join(catalog.sql[k].strip() for k in dict.fromkeys(
+            kind.name if part in kind.attributes else part for part in parts))
+        declared = [part for part in parts if part in spec]
+        if live is None:
+            results.append(_missing(area_id, title, qualified, sql, f"{label}: expected, found none"))
             continue
         if not declared:
-            results.append(Result(check_id, "catalog", title_text, "skip", obj,
-                                  detail=f"not checked: the expectations declare no {' or '.join(sections)}"))
+            results.append(Result(area_id, "catalog", title, "skip", qualified,
+                                  detail=f"not checked: the expectations declare no {' or '.join(parts)}"))
             continue
         problems, drift = [], []
-        for section in declared:
-            declared_section = spec[section] or {}
-            if section == "rls":
-                problems += _attribute_diffs("row-level security of", table, declared_section, live["rls"], "table")
-            elif section == "grants":
-                problems += _grant_diffs(declared_section, live["grants"])
-            else:
-                p, d = _named_diffs(_kind_of(section), declared_section, live[section])
-                problems += p
-                drift += d
-        area_sql = "\n\n".join(sql[area].strip() for area in AREA_SQL[suffix])
-        results.append(_result(check_id, title_text, obj, problems, drift, drift_status, area_sql))
+        own = {part: spec[part] for part in declared if part in kind.attributes}
+        problems += _attributes(kind, label, own, live)
+        for child in (kinds.by_name(part) for part in declared if part not in kind.attributes):
+            p, d = _children(child, spec[child.name] or {}, live.get(child.name, {}))
+            problems += p
+            drift += d
+        results.append(_result(area_id, title, qualified, problems, drift, drift_status, sql))
     return results
 
 
-def _kind_of(section: str) -> str:
-    return {"columns": "column", "constraints": "constraint", "indexes": "index", "policies": "policy",
-            "triggers": "trigger"}[section]
+def _areas(kind) -> list[tuple[str, list[str]]]:
+    """(area, the attributes and held kinds it covers), own attributes' areas first."""
+    areas: dict[str, list[str]] = {}
+    for attribute, area in kind.areas.items():
+        areas.setdefault(area, []).append(attribute)
+    for child in kinds.children(kind):
+        areas.setdefault(child.name, []).append(child.name)
+    return list(areas.items())
 
 
-def _named_diffs(kind: str, expected: dict, live: dict) -> tuple[list[str], list[str]]:
+def _children(kind, expected: dict, live: dict) -> tuple[list[str], list[str]]:
     problems, drift = [], []
     for name, spec in expected.items():
         if name not in live:
-            problems.append(f"{kind} {name}: expected, found none")
+            problems.append(f"{kind.label()} {name}: expected, found none")
         else:
-            problems += _attribute_diffs(kind, name, spec or {}, live[name], kind)
-    for name in live:
-        if name not in expected:
-            drift.append(f"{kind} {name}: found, not declared")
+            problems += _attributes(kind, f"{kind.label()} {name}", spec or {}, live[name])
+    drift += [f"{kind.label()} {name}: found, not declared" for name in live if name not in expected]
     return problems, drift
 
 
-def _attribute_diffs(kind: str, name: str, expected: dict, live: dict, object_kind: str) -> list[str]:
+def _attributes(kind, label: str, expected: dict, live: dict) -> list[str]:
+    """Differences in the attributes of one object; declared_only kinds check what is declared."""
+    names = list(expected) + ([] if kind.declared_only else
+                              [a for a in kind.attributes if a in live and a not in expected])
     diffs = []
-    # roles and extensions: only what is declared is checked; elsewhere absent means none
-    declared_only = object_kind in ("role", "extension")
-    for attribute in list(expected) + ([] if declared_only else [a for a in live if a not in expected]):
+    for attribute in names:
         want, have = expected.get(attribute), live.get(attribute)
-        if _canonical(attribute, want, object_kind) != _canonical(attribute, have, object_kind):
-            diffs.append(f"{kind} {name}: expected {attribute} {_show(want)}, found {_show(have)}")
+        if kind.attributes.get(attribute) == kinds.GRANTS:
+            diffs += _grants(label, want or {}, have or {})
+        elif isinstance(kind.attributes.get(attribute), dict):  # a nested mapping: each entry
+            diffs += [f"{label}: expected {attribute}.{key} {_show(v)}, found {_show((have or {}).get(key))}"
+                      for key, v in (want or {}).items() if v != (have or {}).get(key)]
+        elif _canonical(kind, attribute, want) != _canonical(kind, attribute, have):
+            diffs.append(f"{label}: expected {attribute} {_show(want)}, found {_show(have)}")
     return diffs
 
 
-def _grant_diffs(expected: dict, live: dict) -> list[str]:
-    diffs = []
-    for role in sorted(set(expected) | set(live)):
-        want, have = sorted(expected.get(role, [])), sorted(live.get(role, []))
-        if want != have:
-            diffs.append(f"grants to {role}: expected {_show(want)}, found {_show(have)}")
-    return diffs
+def _grants(label: str, expected: dict, live: dict) -> list[str]:
+    return [f"{label}: grants to {role}: expected {_show(sorted(expected.get(role, [])))}, "
+            f"found {_show(sorted(live.get(role, [])))}"
+            for role in sorted(set(expected) | set(live))
+            if sorted(expected.get(role, [])) != sorted(live.get(role, []))]
 
 
-def _canonical(attribute: str, value, object_kind: str):
+def _canonical(kind, attribute: str, value):
     if value is None:
         return None
-    if attribute == "definition":
-        return normalize.sql(DEFINITION_KIND.get(object_kind, "expression"), value)
-    comparer = COMPARERS.get(attribute)
-    return comparer(value) if comparer else value
+    normaliser = kind.compare.get(attribute)
+    return normaliser(value) if normaliser else value
 
 
-def _object_check(kind, name, spec, live, sql, check_id, title, obj=None) -> Result:
-    if live is None:
-        return Result(check_id, "catalog", title, "fail", obj or name, expected=f"{kind} {name}", actual="none",
-                      detail=f"{kind} {name}: expected, found none", sql=sql)
-    problems = _attribute_diffs(kind, name, spec, live, kind)
-    return _result(check_id, title, obj or name, problems, [], "fail", sql)
+def _ignored(schema: str, name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(f"{schema}.{name}" if "." in p else name, p) for p in patterns)
 
 
-def _drift(kind: str, undeclared: set[str], ignore: list[str], schema: str, sql: str, drift_status: str) -> Result:
-    found = sorted(n for n in undeclared if not any(fnmatch.fnmatchcase(n, pattern) for pattern in ignore))
-    return _result(f"catalog.drift.{kind}s", f"undeclared {kind}s in schema {schema}", schema, [],
-                   [f"{kind} {n}: found, not declared" for n in found], drift_status, sql)
+def _missing(check_id, title, obj, sql, detail=None) -> Result:
+    return Result(check_id, "catalog", title, "fail", obj, expected=title.split(":")[0], actual="none",
+                  detail=detail or f"{title}: expected, found none", sql=sql)
+
+
+def _drift(check_id, title, obj, kind, undeclared, sql, drift_status, note="") -> Result:
+    found = [f"{kind.label()} {n}: found, not declared" for n in sorted(undeclared)]
+    return _result(check_id, title + note, obj, [], found, drift_status, sql)
 
 
 def _result(check_id, title, obj, problems, drift, drift_status, sql) -> Result:
@@ -170,7 +160,7 @@ def _show(value) -> str:
     if value is None:
         return "none"
     if isinstance(value, list):
-        return "[" + ", ".join(value) + "]"
+        return "[" + ", ".join(map(str, value)) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -2,9 +2,21 @@
 
 Files: every verify/*.yaml (merged; an object declared twice is an error), or one file given
 with --expect (then verify/config.yaml still supplies settings and suppressions).
+The document, its shape taken from the catalog kinds (verify/kinds/):
+
+    roles:      {name: {login, superuser, bypassrls}}
+    extensions: {name: {schema, version}}
+    schemas:
+      <schema>:
+        owner: ...          grants: {role: [USAGE, CREATE]}
+        tables:    {name: {owner, grants, rls, columns, constraints, indexes, policies, triggers}}
+        functions: {"name(argument types)": {kind, arguments, returns, ..., owner, execute}}
+
 Declaring an object is how you expect it: every attribute of a declared column, constraint,
 index, policy, trigger or function is compared, and an optional one left out means "none".
-A section left out of a table (say, triggers) is not checked.
+A section left out of a schema or table (say, triggers) is not checked. Role names may be
+written `${deployer}` (see placeholders.py). The older single-schema form (top-level
+`schema:`, `tables:`, `functions:`) is read as that schema's section.
 """
 
 from dataclasses import dataclass, field
@@ -12,55 +24,41 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..lints.registry import Suppression, lints
-from . import yamlfile
+from . import kinds, yamlfile
+from .kinds import STR, STRS
 
-STR, BOOL, STRS = "a string", "true or false", "a list of strings"
-OPTIONAL_STR = "a string or null"
-
-COLUMN = {"type": STR, "nullable": BOOL, "default": OPTIONAL_STR, "identity": OPTIONAL_STR}
-CONSTRAINT = {"type": STR, "columns": STRS, "references": STR, "on_delete": STR, "on_update": STR,
-              "definition": STR}
-INDEX = {"unique": BOOL, "method": STR, "keys": STRS, "include": STRS, "predicate": OPTIONAL_STR}
-POLICY = {"command": STR, "permissive": BOOL, "roles": STRS, "using": OPTIONAL_STR, "with_check": OPTIONAL_STR}
-TRIGGER = {"definition": STR}
-TABLE = {
-    "rls": {"enabled": BOOL, "forced": BOOL},
-    "grants": ("map", STRS),
-    "columns": ("map", COLUMN),
-    "constraints": ("map", CONSTRAINT),
-    "indexes": ("map", INDEX),
-    "policies": ("map", POLICY),
-    "triggers": ("map", TRIGGER),
-}
-FUNCTION = {"kind": STR, "arguments": STR, "returns": OPTIONAL_STR, "language": STR, "volatility": STR,
-            "security_definer": BOOL, "config": STRS, "owner": STR, "execute": STRS}
-SETTINGS = {"drift": STR, "ignore_tables": STRS, "ignore_functions": STRS}
-DOCUMENT = {
-    "schema": STR,
-    "settings": SETTINGS,
-    "suppress": "suppressions",
-    "extensions": ("map", {"schema": STR, "version": STR}),
-    "roles": ("map", {"login": BOOL, "superuser": BOOL, "bypassrls": BOOL}),
-    "tables": ("map", TABLE),
-    "functions": ("map", FUNCTION),
-}
-REQUIRED = {id(COLUMN): {"type", "nullable"}, id(CONSTRAINT): {"type"}, id(INDEX): {"method", "keys"},
-            id(POLICY): {"command", "roles"}, id(TRIGGER): {"definition"}}
+SETTINGS = {"drift": STR, "ignore_tables": STRS, "ignore_functions": STRS, "exclude_schemas": STRS}
 DEFAULT_IGNORED_TABLES = ["_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock", "yoyo_tmp_*"]
+DEFAULT_EXCLUDED_SCHEMAS = ["pgsuite"]  # pgsuite's own ledger
+LEGACY_SECTIONS = ("tables", "functions")
 
 
 @dataclass
 class Expectations:
-    schema: str = "public"
+    document: dict = field(default_factory=lambda: {"roles": {}, "extensions": {}, "schemas": {}})
     drift: str = "fail"  # undeclared objects: "fail" or "warn"
     ignore_tables: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORED_TABLES))
     ignore_functions: list[str] = field(default_factory=list)
+    exclude_schemas: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_SCHEMAS))
     suppress: list[Suppression] = field(default_factory=list)
-    extensions: dict = field(default_factory=dict)
-    roles: dict = field(default_factory=dict)
-    tables: dict = field(default_factory=dict)
-    functions: dict = field(default_factory=dict)
     sources: list[Path] = field(default_factory=list)
+
+
+def object_spec(kind: kinds.Kind) -> tuple:
+    """The expectations schema of one object of `kind`, the kinds declared inside it included."""
+    attributes = dict(kind.attributes)
+    for child in kinds.children(kind):
+        attributes[child.name] = ("map", object_spec(child))
+    return ("object", attributes, kind.required)
+
+
+def document_spec() -> dict:
+    spec = {"settings": SETTINGS, "suppress": "suppressions"}
+    for kind in kinds.at_level("database"):
+        spec[kind.name] = ("map", object_spec(kind))
+    schema_spec = object_spec(kinds.by_name("schemas"))[1]
+    spec.update({"schema": STR, **{s: schema_spec[s] for s in LEGACY_SECTIONS}})
+    return spec
 
 
 def load(verify_dir: Path, expect_file: Path | None = None) -> Expectations:
@@ -75,18 +73,17 @@ def load(verify_dir: Path, expect_file: Path | None = None) -> Expectations:
             raise ConfigError(f"{verify_dir}: no expectations (*.yaml); write them with `pgsuite verify snapshot`")
     result = Expectations(sources=files)
     seen: dict[tuple, Path] = {}
+    spec = document_spec()
     for path in files:
         data, lines = yamlfile.load(path)
         if data is None:
             continue
-        _check(data, DOCUMENT, (), path, lines)
+        _check(data, spec, (), path, lines)
         _merge(result, data, path, lines, seen)
     return result
 
 
 def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict) -> None:
-    if "schema" in data:
-        result.schema = data["schema"]
     settings = data.get("settings") or {}
     if "drift" in settings:
         if settings["drift"] not in ("fail", "warn"):
@@ -95,19 +92,41 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
         result.drift = settings["drift"]
     result.ignore_tables += settings.get("ignore_tables", [])
     result.ignore_functions += settings.get("ignore_functions", [])
+    result.exclude_schemas += settings.get("exclude_schemas", [])
     known = {lint.id for lint in lints()}
     for i, entry in enumerate(data.get("suppress") or []):
-        key = ("suppress", i)
         if entry.get("lint") not in known:
-            raise ConfigError(f"{_where(path, lines, key)} suppress[{i}].lint: unknown lint {entry.get('lint')!r}")
+            raise ConfigError(f"{_where(path, lines, ('suppress', i))} suppress[{i}].lint: "
+                              f"unknown lint {entry.get('lint')!r}")
         result.suppress.append(Suppression(entry["lint"], entry["object"], entry["reason"]))
-    for section in ("extensions", "roles", "tables", "functions"):
+    declared = [(kind.name, name, (kind.name, name), spec)
+                for kind in kinds.at_level("database") if kind.name != "schemas"
+                for name, spec in (data.get(kind.name) or {}).items()]
+    for schema, schema_doc in (data.get("schemas") or {}).items():
+        schema_doc = schema_doc or {}
+        own = {k: v for k, v in schema_doc.items() if k in kinds.by_name("schemas").attributes}
+        result.document["schemas"].setdefault(schema, {}).update(own)
+        for section in (k.name for k in kinds.at_level("schemas")):
+            for name, spec in (schema_doc.get(section) or {}).items():
+                declared.append((f"schemas.{schema}.{section}", name, ("schemas", schema, section, name), spec))
+    legacy_schema = data.get("schema", "public")
+    for section in LEGACY_SECTIONS:
         for name, spec in (data.get(section) or {}).items():
-            if (section, name) in seen:
-                raise ConfigError(f"{_where(path, lines, (section, name))} {section}.{name} is already declared in "
-                                  f"{seen[(section, name)]}")
-            seen[(section, name)] = path
-            getattr(result, section)[name] = spec or {}
+            declared.append((f"schemas.{legacy_schema}.{section}", name, (section, name), spec))
+    for where, name, key, spec in declared:
+        if (where, name) in seen:
+            raise ConfigError(f"{_where(path, lines, key)} {where}.{name} is already declared in {seen[(where, name)]}")
+        seen[(where, name)] = path
+        section = _section(result.document, where)
+        section[name] = spec or {}
+
+
+def _section(document: dict, where: str) -> dict:
+    """The mapping at a dotted place of the document ("roles", "schemas.public.tables"), made if missing."""
+    node = document
+    for part in where.split("."):
+        node = node.setdefault(part, {})
+    return node
 
 
 def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
@@ -123,32 +142,40 @@ def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
                 raise ConfigError(f"{_where(path, lines, key + (i,))} {dotted}[{i}]: a suppression is "
                                   "{lint, object, reason}, each a non-empty string (the reason is required)")
         return
-    if isinstance(spec, tuple):  # ("map", spec of each value)
+    if isinstance(spec, tuple) and spec[0] == "map":  # names -> spec[1]
         if not isinstance(value, dict):
             raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping of names, found {_kind(value)}")
         for name, item in value.items():
             _check(item if item is not None else {}, spec[1], key + (name,), path, lines)
         return
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping, found {_kind(value)}")
-        for name, item in value.items():
-            if name not in spec:
-                raise ConfigError(f"{_where(path, lines, key + (name,))} {dotted}.{name}: unknown key "
-                                  f"(known: {', '.join(spec)})")
-            _check(item, spec[name], key + (name,), path, lines)
-        missing = REQUIRED.get(id(spec), set()) - set(value)
+    if isinstance(spec, tuple) and spec[0] == "object":
+        _check_mapping(value, spec[1], key, path, lines)
+        missing = spec[2] - set(value)
         if missing:
             raise ConfigError(f"{_where(path, lines, key)} {dotted}: missing {', '.join(sorted(missing))}")
         return
+    if isinstance(spec, dict):
+        _check_mapping(value, spec, key, path, lines)
+        return
     ok = {
         STR: isinstance(value, str),
-        OPTIONAL_STR: value is None or isinstance(value, str),
-        BOOL: isinstance(value, bool),
+        kinds.OPTIONAL_STR: value is None or isinstance(value, str),
+        kinds.BOOL: isinstance(value, bool),
         STRS: isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[spec]
     if not ok:
         raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected {spec}, found {_kind(value)} {value!r}")
+
+
+def _check_mapping(value, spec: dict, key: tuple, path: Path, lines: dict) -> None:
+    dotted = ".".join(map(str, key)) or "(document)"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping, found {_kind(value)}")
+    for name, item in value.items():
+        if name not in spec:
+            raise ConfigError(f"{_where(path, lines, key + (name,))} {dotted}.{name}: unknown key "
+                              f"(known: {', '.join(spec)})")
+        _check(item, spec[name], key + (name,), path, lines)
 
 
 def _where(path: Path, lines: dict, key: tuple) -> str:

@@ -51,3 +51,15 @@ def type_name(text: str) -> str:
 
 def words(text: str | None) -> str | None:
     return None if text is None else " ".join(text.split())
+
+
+def expression(text: str | None) -> str | None:
+    return sql("expression", text)
+
+
+def constraint(text: str | None) -> str | None:
+    return sql("constraint", text)
+
+
+def trigger(text: str | None) -> str | None:
+    return sql("trigger", text)

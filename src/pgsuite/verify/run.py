@@ -7,7 +7,7 @@ from pathlib import Path
 from .. import __version__, db, queries
 from ..results import RunResults, now_iso
 from ..lints import registry
-from . import compare, expectations, introspect, scenarios
+from . import catalog, compare, expectations, scenarios
 
 
 def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True) -> RunResults:
@@ -19,13 +19,14 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
     with db.connect(dsn) as conn:
         results.target = describe_target(conn)
         started = time.perf_counter()
-        live, sql = introspect.read(conn, expected.schema)
+        live = catalog.read(conn, expected.exclude_schemas)
         introspection_ms = (time.perf_counter() - started) * 1000
-        checks = compare.compare(expected, live, sql)
+        results.target["deployer"] = f"{live.deployer} (from the {live.deployer_source})"
+        checks = compare.compare(expected, live)
         share = round(introspection_ms / max(len(checks), 1), 2)
         results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
         conn.commit()
-        results.checks += registry.run(conn, expected.schema, expected.suppress)
+        results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress)
         conn.commit()
         if with_scenarios:
             results.checks += scenarios.run(conn, scenario_dir, scenario_files)

@@ -3,40 +3,53 @@
 import fnmatch
 
 from .. import db
-from . import introspect, yamlfile
-from .expectations import DEFAULT_IGNORED_TABLES
+from ..errors import ConfigError
+from . import catalog as catalog_lib
+from . import placeholders, yamlfile
+from .expectations import DEFAULT_EXCLUDED_SCHEMAS, DEFAULT_IGNORED_TABLES
 
 HEADER = """\
 # Expectations written by `pgsuite verify snapshot` from {database} on PostgreSQL {version}.
 # Declaring an object is how you expect it; review changes to this file like code.
+# ${{deployer}} is the role that deployed the schema (here {deployer}, from the {source}).
 """
 
 
-def snapshot(dsn: str, schema: str = "public", ignore_tables: list[str] | None = None) -> str:
+def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str] | None = None,
+             exclude_schemas: list[str] | None = None) -> str:
+    """The live catalog as an expectations document; `schemas`: only these (default: every one)."""
     ignore = DEFAULT_IGNORED_TABLES + (ignore_tables or [])
     with db.connect(dsn) as conn:
-        live, _ = introspect.read(conn, schema)
+        live = catalog_lib.read(conn, DEFAULT_EXCLUDED_SCHEMAS + (exclude_schemas or []))
         version, database = conn.execute("SELECT current_setting('server_version'), current_database()").fetchone()
-    tables = {n: t for n, t in live["tables"].items() if not any(fnmatch.fnmatchcase(n, p) for p in ignore)}
-    document = {
-        "schema": schema,
+    document = placeholders.unbind(live.document, live.deployer)
+    unknown = sorted(set(schemas or []) - set(document["schemas"]))
+    if unknown:
+        raise ConfigError(f"no schema {', '.join(unknown)} in {database} (schemas: {', '.join(document['schemas'])})")
+    kept = {name: spec for name, spec in document["schemas"].items() if schemas is None or name in schemas}
+    for spec in kept.values():
+        spec["tables"] = {n: t for n, t in spec.get("tables", {}).items()
+                          if not any(fnmatch.fnmatchcase(n, p) for p in ignore)}
+    output = {
         # versions differ between servers (btree_gist 1.7 on 15, 1.8 on 18): pin one by hand if wanted
-        "extensions": {n: {"schema": e["schema"]} for n, e in live["extensions"].items()},
-        "roles": {n: {"login": live["roles"][n]["login"]} for n in sorted(_roles_used(tables, live["functions"]))
-                  if n in live["roles"]},
-        "tables": tables,
-        "functions": live["functions"],
+        "extensions": {n: {"schema": e["schema"]} for n, e in document["extensions"].items()},
+        "roles": {n: {"login": document["roles"][n]["login"]} for n in sorted(_roles_used(kept))
+                  if n in document["roles"]},
+        "schemas": kept,
     }
-    return HEADER.format(database=database, version=version) + yamlfile.dump(document)
+    return HEADER.format(database=database, version=version, deployer=live.deployer,
+                         source=live.deployer_source) + yamlfile.dump(output)
 
 
-def _roles_used(tables: dict, functions: dict) -> set[str]:
-    """Roles the schema grants to or names in policies, besides PUBLIC and owners."""
+def _roles_used(schemas: dict) -> set[str]:
+    """Roles the schemas grant to or name in policies, besides PUBLIC and the deployer."""
     used = set()
-    for t in tables.values():
-        used |= set(t["grants"])
-        for p in t["policies"].values():
-            used |= set(p["roles"])
-    for f in functions.values():
-        used |= set(f["execute"])
-    return used - {"PUBLIC"}
+    for schema in schemas.values():
+        used |= set(schema.get("grants", {}))
+        for t in schema.get("tables", {}).values():
+            used |= set(t["grants"])
+            for p in t["policies"].values():
+                used |= set(p["roles"])
+        for f in schema.get("functions", {}).values():
+            used |= set(f["execute"])
+    return used - {"PUBLIC", placeholders.DEPLOYER}

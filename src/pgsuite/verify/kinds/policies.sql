@@ -1,4 +1,5 @@
-SELECT c.relname AS table_name,
+SELECT n.nspname AS schema,
+       c.relname AS table_name,
        p.polname AS name,
        CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update'
                      WHEN 'd' THEN 'delete' WHEN '*' THEN 'all' END AS command,
@@ -9,5 +10,6 @@ SELECT c.relname AS table_name,
        pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check
 FROM pg_policy AS p
 JOIN pg_class AS c ON c.oid = p.polrelid
-WHERE c.relnamespace = %(schema)s::regnamespace
-ORDER BY c.relname, p.polname
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s)
+ORDER BY 1, 2, 3

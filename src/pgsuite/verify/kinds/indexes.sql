@@ -1,6 +1,7 @@
 -- Every index with its parts: keys (with non-default order), included columns, method,
 -- uniqueness and partial predicate, each as PostgreSQL prints it.
-SELECT t.relname AS table_name,
+SELECT n.nspname AS schema,
+       t.relname AS table_name,
        ic.relname AS name,
        i.indisunique AS unique,
        am.amname AS method,
@@ -11,12 +12,12 @@ SELECT t.relname AS table_name,
              FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)::text[] AS keys,
        array(SELECT pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) AS k ORDER BY k)::text[] AS include,
-       pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
-       i.indisvalid AS valid
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate
 FROM pg_index AS i
 JOIN pg_class AS ic ON ic.oid = i.indexrelid
 JOIN pg_class AS t ON t.oid = i.indrelid
+JOIN pg_namespace AS n ON n.oid = t.relnamespace
 JOIN pg_am AS am ON am.oid = ic.relam
-WHERE t.relnamespace = %(schema)s::regnamespace
+WHERE n.nspname = ANY(%(schemas)s)
   AND t.relkind IN ('r', 'p')
-ORDER BY t.relname, ic.relname
+ORDER BY 1, 2, 3

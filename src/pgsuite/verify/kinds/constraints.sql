@@ -1,6 +1,7 @@
 -- Primary key, unique, foreign key, check and exclusion constraints. PostgreSQL 18 also
 -- keeps NOT NULL constraints here (contype 'n'); nullability is checked on the columns.
-SELECT c.relname AS table_name,
+SELECT n.nspname AS schema,
+       c.relname AS table_name,
        con.conname AS name,
        CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key'
                         WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' END AS type,
@@ -8,7 +9,8 @@ SELECT c.relname AS table_name,
        array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, n)
              JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
              ORDER BY k.n)::text[] AS columns,
-       CASE WHEN con.contype = 'f' THEN con.confrelid::regclass::text END AS ref_table,
+       CASE WHEN con.contype = 'f' THEN rn.nspname END AS ref_schema,
+       CASE WHEN con.contype = 'f' THEN rn.nspname || '.' || rc.relname END AS ref_table,
        array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, n)
              JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.n)::text[] AS ref_columns,
@@ -18,6 +20,9 @@ SELECT c.relname AS table_name,
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update
 FROM pg_constraint AS con
 JOIN pg_class AS c ON c.oid = con.conrelid
-WHERE c.relnamespace = %(schema)s::regnamespace
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+LEFT JOIN pg_class AS rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace AS rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = ANY(%(schemas)s)
   AND con.contype IN ('p', 'u', 'f', 'c', 'x')
-ORDER BY c.relname, con.conname
+ORDER BY 1, 2, 3

@@ -1,5 +1,7 @@
--- Tables of the managed schema (extension members excluded), with RLS flags and grants.
-SELECT c.relname AS name,
+-- Tables (extension members excluded), with owner, RLS flags and the privileges granted to others.
+SELECT n.nspname AS schema,
+       c.relname AS name,
+       pg_get_userbyid(c.relowner) AS owner,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
@@ -9,8 +11,9 @@ SELECT c.relname AS name,
                        WHERE a.grantee <> c.relowner
                        GROUP BY 1) AS g), '{}'::jsonb) AS grants
 FROM pg_class AS c
-WHERE c.relnamespace = %(schema)s::regnamespace
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s)
   AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend AS d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY c.relname
+ORDER BY 1, 2

@@ -1,6 +1,7 @@
--- Functions and procedures of the managed schema, extension members excluded. EXECUTE
--- grantees besides the owner; a NULL proacl means the default: PUBLIC may execute.
-SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')' AS signature,
+-- Functions and procedures (extension members excluded). EXECUTE grantees besides the owner;
+-- a NULL proacl means the default: PUBLIC may execute.
+SELECT n.nspname AS schema,
+       p.proname || '(' || oidvectortypes(p.proargtypes) || ')' AS signature,
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure'
                       WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' END AS kind,
        pg_get_function_arguments(p.oid) AS arguments,
@@ -17,8 +18,9 @@ SELECT p.proname || '(' || oidvectortypes(p.proargtypes) || ')' AS signature,
                        ORDER BY 1)
        END::text[] AS execute
 FROM pg_proc AS p
+JOIN pg_namespace AS n ON n.oid = p.pronamespace
 JOIN pg_language AS l ON l.oid = p.prolang
-WHERE p.pronamespace = %(schema)s::regnamespace
+WHERE n.nspname = ANY(%(schemas)s)
   AND NOT EXISTS (SELECT 1 FROM pg_depend AS d
                   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-ORDER BY 1
+ORDER BY 1, 2

@@ -1,0 +1,9 @@
+"""Schemas: owner and privileges (USAGE, CREATE). The objects inside are the other kinds'."""
+
+from . import GRANTS, STR, Kind
+
+KIND = Kind(
+    name="schemas", level="database", order=30, declared_only=True,
+    attributes={"owner": STR, "grants": GRANTS},
+    build=lambda r: (None, None, r["name"], {"owner": r["owner"], "grants": dict(sorted(r["grants"].items()))}),
+)
