@@ -74,12 +74,27 @@ def test_validate_names_renamed_deleted_and_edited_rollback(empty_db, sandbox):
 
 def test_missing_or_short_rollback_is_refused_before_anything_runs(empty_db, sandbox):
     write_migration(sandbox, "8001_no_rollback", "CREATE TABLE nr (id int);")
-    write_migration(sandbox, "8002_short", "CREATE TABLE s1 (id int);\nCREATE TABLE s2 (id int);", "DROP TABLE s2;")
+    write_migration(sandbox, "8002_short", "-- transactional: false\nCREATE TABLE s1 (id int);\nCREATE TABLE s2 (id int);",
+                    "DROP TABLE s2;")
     out = pgsuite("--project", str(sandbox.root), "migrate", "apply", "--dsn", empty_db)
     assert out.returncode == 1
     assert "migrations/8001_no_rollback.rollback.sql is missing" in out.stderr
-    assert "migrations/8002_short.rollback.sql has 1 statement(s), fewer than the 2 of 8002_short.sql" in out.stderr
+    assert ("migrations/8002_short.rollback.sql has 1 statement(s), fewer than the 2 of 8002_short.sql: "
+            "a '-- transactional: false' migration pairs them one to one") in out.stderr
     assert query(empty_db, "SELECT count(*) FROM _yoyo_migration") == [(0,)]
+
+
+def test_a_transactional_migration_needs_no_statement_by_statement_rollback(empty_db, sandbox):
+    """yoyo runs a transactional migration's rollback file as a whole (it pads a shorter one), so
+    one DROP SCHEMA ... CASCADE undoes a whole imported schema; a trailing comment is no statement."""
+    write_migration(sandbox, "8001_import", "CREATE SCHEMA imported;\nCREATE TABLE imported.a (id int);\n"
+                    "CREATE TABLE imported.b (id int);\n-- the end of the import\n",
+                    "DROP SCHEMA imported CASCADE;\n-- undoes 8001\n")
+    runner.apply(sandbox, empty_db)
+    assert query(empty_db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'imported'") == [(2,)]
+    assert query(empty_db, "SELECT statements FROM pgsuite.migration_ledger WHERE migration_id = '8001_import'") == [(3,)]
+    runner.rollback(sandbox, empty_db)
+    assert query(empty_db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'imported'") == [(0,)]
 
 
 def test_corrupt_migration_files_are_named_with_exit_2(empty_db, sandbox):
@@ -111,10 +126,10 @@ def test_unknown_migration_id_is_a_usage_error(db, sandbox):
     assert "--count 99: only" in out.stderr
 
 
-def test_unreachable_server_exits_3_with_a_clear_message(sandbox):
+def test_unreachable_server_exits_3_with_a_clear_message(project_copy):
     dsn = "host=127.0.0.1 port=1 user=postgres dbname=nowhere connect_timeout=3"
-    for command in (["migrate", "apply"], ["migrate", "status"], ["deploy"]):
-        out = pgsuite("--project", str(sandbox.root), *command, "--dsn", dsn)
+    for command in (["migrate", "apply"], ["migrate", "status"], ["deploy"], ["verify"]):
+        out = pgsuite("--project", str(project_copy.root), *command, "--dsn", dsn)
         assert out.returncode == 3, (command, out.stderr)
         assert "cannot connect to" in out.stderr and "port=1" in out.stderr
         assert "Traceback" not in out.stderr

@@ -25,10 +25,15 @@ def fixture_runs():
     return store.load(str(FIXTURES / "current.json")), store.load(str(FIXTURES / "baseline.json"))
 
 
+def fixture_comparison(current, baseline):
+    """The fixture's baseline run is a failing one that someone approved."""
+    return compare(current, baseline, previous=baseline, baseline_kind="approved")
+
+
 def test_markdown_matches_the_golden_file():
     """Regenerate after a deliberate change: PGSUITE_REGEN_GOLDEN=1 pytest tests/test_report.py"""
     current, baseline = fixture_runs()
-    rendered = render.render(PROJECT, current, compare(current, baseline), "md")
+    rendered = render.render(PROJECT, current, fixture_comparison(current, baseline), "md")
     if os.environ.get("PGSUITE_REGEN_GOLDEN"):
         GOLDEN.write_text(rendered, encoding="utf-8")
     assert rendered == GOLDEN.read_text(encoding="utf-8")
@@ -36,22 +41,30 @@ def test_markdown_matches_the_golden_file():
 
 def test_the_golden_report_tells_the_truth():
     text = GOLDEN.read_text(encoding="utf-8")
-    assert "**Verdict:** ❌ FAIL — 3 checks failed, 2 of them regressions." in text
+    assert "**Verdict:** ❌ FAIL — 3 checks failed, 2 of them regressions. The deployment is not ready." in text
+    # right under the verdict: one plain line per failure, regression or not
+    head = text.split("**Run:**")[0]
+    assert ("- ❌ FAIL `catalog.table.public.appointments.indexes` on `public.appointments`: index "
+            "idx_appointments_scheduling_lookup: expected, found none — regression since 20260128T060600Z-aaaaaa") in head
+    assert ("- ❌ FAIL `catalog.table.public.customers.columns` on `public.customers`: column phone: expected type "
+            "text, found character varying(20) — accepted in the approved run 20260128T060600Z-aaaaaa") in head
+    assert "**Caveats:**" in head and "the project's tests were not run" in head and "1 warning: catalog.drift" in head
     summary = text.split("## Executive summary")[1].split("|")[0]
-    assert summary.strip().startswith("- 2 regression(s) against run 20260128T060600Z-aaaaaa: "
-                                      "catalog.table.public.appointments.indexes, scenario.0002_conflict_lists_details.")
-    assert "1 check(s) fixed since the baseline: lint.0001_duplicate_index." in summary
-    assert "| [Project test suite](#category-tests) | 1 | 0 | 0 | 0 | 1 | n/a | ⏭️ NOT RUN |" in text
-    assert "| [Behavioural scenarios](#category-scenarios) | 2 | 2 | 1 | 1 | 0 | 50.0 % | ❌ FAIL |" in text
+    assert ("- 2 check(s) regressed against the approved run 20260128T060600Z-aaaaaa: "
+            "catalog.table.public.appointments.indexes, scenario.0002_conflict_lists_details.") in summary
+    assert "1 check(s) fixed since the previous run 20260128T060600Z-aaaaaa: lint.0001_duplicate_index." in summary
+    # a warning is its own column, never counted as passed
+    assert "| Category | Checks | Run | Passed | Failed | Warned | Not run | Pass rate | Status |" in text
+    assert "| [Project test suite](#category-tests) | 1 | 0 | 0 | 0 | 0 | 1 | n/a | ⏭️ NOT RUN |" in text
+    assert "| [Behavioural scenarios](#category-scenarios) | 2 | 2 | 1 | 1 | 0 | 0 | 50.0 % | ❌ FAIL |" in text
     known = text.split("## Known issues")[1].split("## Baseline comparison")[0]
     for check_id in ("catalog.table.public.appointments.indexes", "catalog.table.public.customers.columns",
                      "scenario.0002_conflict_lists_details"):
         assert f"`{check_id}`" in known
-    assert "pre-existing (failing in the baseline)" in known and "regression (passed in the baseline)" in known
     assert "| Removed checks | 1 | scenario.0099_retired |" in text
     assert "| Not run now (ran in the baseline) | 1 | tests.pytest |" in text
-    assert "| No regression against the baseline | ❌ FAIL | 2 regression(s) |" in text
-    assert "| `0005_add_booking_notes` | ✅ yes (2 statement(s) for 2) |" in text
+    assert "| No regression against the baseline | ❌ FAIL | 2 check(s) with a regression |" in text
+    assert "| `0005_add_booking_notes` | ✅ PASS: 2 statement(s), run as a whole in one transaction |" in text
 
 
 class _Collector(HTMLParser):
@@ -77,7 +90,7 @@ class _Collector(HTMLParser):
 
 def test_html_is_self_contained_well_nested_and_navigable():
     current, baseline = fixture_runs()
-    html = render.render(PROJECT, current, compare(current, baseline), "html")
+    html = render.render(PROJECT, current, fixture_comparison(current, baseline), "html")
     parser = _Collector()
     parser.feed(html)
     assert parser.stack == ["html"] or parser.stack == []
@@ -85,16 +98,19 @@ def test_html_is_self_contained_well_nested_and_navigable():
     assert not re.search(r"https?://", html)
     assert all(link[1:] in parser.ids for link in parser.links), "a table-of-contents link leads nowhere"
     assert '<meta name="viewport"' in html and "<style>" in html and "<details>" in html
-    # status colours always come with a text label
-    assert re.findall(r'<span class="badge fail">([^<]*)</span>', html)[0].endswith("FAIL")
-    assert '<span class="badge not-run">⏭️ NOT RUN</span>' in html
+    # every status is a word in a coloured badge: nothing depends on an emoji font
+    assert re.findall(r'<span class="badge fail">([^<]*)</span>', html)[0] == "FAIL"
+    assert '<span class="badge not-run">NOT RUN</span>' in html
+    body = html.split("<body>")[1]
+    assert not re.search("[\U0001F300-\U0001FAFF\u2600-\u27BF]", body), "an emoji in the HTML body"
 
 
 def test_json_format_carries_the_comparison():
     current, baseline = fixture_runs()
-    doc = json.loads(render.render(PROJECT, current, compare(current, baseline), "json"))
+    doc = json.loads(render.render(PROJECT, current, fixture_comparison(current, baseline), "json"))
     assert doc["verdict"] == "FAIL" and doc["comparison"]["made"] is True
-    assert {r["group"]: r["count"] for r in doc["comparison"]["rows"]}["Regressions"] == 2
+    rows = {r["group"].split(" (")[0]: r["count"] for r in doc["comparison"]["rows"]}
+    assert rows["Regressions"] == 2 and rows["Accepted"] == 1
 
 
 def deploy(project, dsn, *extra):
@@ -106,18 +122,34 @@ def latest_report(project) -> str:
     return (runs[-1] / "report.md").read_text()
 
 
-def test_a_clean_deploy_is_pass_with_tests_not_run(empty_db, project_copy):
+def saved_run(project) -> dict:
+    return json.loads((sorted(project.runs_dir.iterdir())[-1] / "results.json").read_text())
+
+
+def test_a_clean_deploy_is_pass_with_its_caveats_stated(empty_db, project_copy):
     out = deploy(project_copy, empty_db)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "PASS: " in out.stdout and "regressions: not assessed" in out.stdout
+    assert "PASS: Every check that ran passed (see the caveats)." in out.stdout
+    assert "  caveat: the project's tests were not run" in out.stdout
+    assert "baseline: none (no passing or approved run against this target)" in out.stdout
     report = latest_report(project_copy)
     assert report.startswith("# Post-deployment regression report\n\n**Verdict:** ✅ PASS")
-    assert "No baseline run against this target: regressions cannot be assessed." in report
+    caveats = report.split("**Caveats:**")[1].split("**Run:**")[0]
+    assert "- the project's tests were not run" in caveats
+    assert "- no passing or approved run against this target: regressions not assessed" in caveats
     assert "| Project test suite passes | ⏭️ NOT RUN | not run |" in report
-    assert "| `0003_appointments` | ✅ yes" in report  # rollback readiness of what this deploy applied
-    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    assert "| `0003_appointments` | ✅ PASS: " in report  # rollback readiness of what this deploy applied
+    saved = saved_run(project_copy)
     assert saved["target"]["server_version_num"] >= 150000 and saved["deployment"]["migration_head"]
     assert saved["run"]["git_commit"].startswith("unknown")  # a copy outside git says so
+    # the schema as the seed report showed it: columns, indexes, policies, functions
+    tables = report.split("## Tables and functions")[1].split("## Known issues")[0]
+    assert "<details><summary>Table public.appointments: PASS</summary>" in tables
+    assert "| `start_time` | timestamp with time zone | no |  |  |" in tables
+    assert "| `idx_appointments_customer` | btree | org\\_id, customer\\_id | no |  |  |" not in tables
+    assert "| `idx_appointments_customer` | btree | org_id, customer_id | no |  |  |" in tables
+    assert "SECURITY DEFINER | pg\\_catalog, pg\\_temp |" not in tables
+    assert "| SECURITY DEFINER | pg_catalog, pg_temp | volatile |" in tables
 
 
 def test_dry_run_changes_nothing(empty_db, project_copy):
@@ -138,7 +170,7 @@ BREAKAGES = [
      "lint.0012_sequence_near_exhaustion"),
     ("scenario", """CREATE OR REPLACE FUNCTION public.cancel_appointment(
          p_org_id uuid, p_appointment_id uuid, p_reason text DEFAULT NULL) RETURNS jsonb
-         LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          BEGIN RETURN jsonb_build_object('success', true); END $$""", "scenarios",
      "scenario.0006_cancel_soft_delete_and_audit"),
 ]
@@ -150,12 +182,14 @@ def test_each_kind_of_failure_fails_the_verdict_its_category_and_is_a_known_issu
     query(db, sql)
     out = deploy(project_copy, db)
     assert out.returncode == 1 and "FAIL: " in out.stdout
-    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
+    assert f"  FAIL {check_id}: " in out.stdout and "[not judged: no baseline]" in out.stdout
+    saved = saved_run(project_copy)
     assert saved["verdict"] == "FAIL"
     assert {c["name"]: c["status"] for c in saved["categories"]}[category] == "fail"
     report = latest_report(project_copy)
     assert f"### ❌ FAIL `{check_id}`" in report.split("## Known issues")[1]
     assert "**Verdict:** ❌ FAIL" in report
+    assert f"- ❌ FAIL `{check_id}` on " in report.split("**Run:**")[0]
 
 
 def test_a_failing_pytest_test_fails_the_report(db, project_copy, tmp_path):
@@ -169,46 +203,91 @@ def test_a_failing_pytest_test_fails_the_report(db, project_copy, tmp_path):
     out = deploy(project_copy, db, "--tests-junit", str(junit))
     assert out.returncode == 1
     report = latest_report(project_copy)
-    assert "| [Project test suite](#category-tests) | 2 | 2 | 1 | 1 | 0 | 50.0 % | ❌ FAIL |" in report
+    assert "| [Project test suite](#category-tests) | 2 | 2 | 1 | 1 | 0 | 0 | 50.0 % | ❌ FAIL |" in report
     assert "### ❌ FAIL `test.tests.test_booking.test_reschedule`" in report
 
 
-def test_a_migration_that_fails_to_apply_fails_the_report(empty_db, project_copy):
+def test_a_migration_that_fails_lists_the_later_ones_as_not_run(empty_db, project_copy):
     (project_copy.migrations_dir / "0099_bad.sql").write_text(
         "ALTER TABLE appointments ADD COLUMN extra int;\nALTER TABLE no_such_table ADD COLUMN x int;")
-    (project_copy.migrations_dir / "0099_bad.rollback.sql").write_text(
-        "SELECT 1;\nALTER TABLE appointments DROP COLUMN extra;")
+    (project_copy.migrations_dir / "0099_bad.rollback.sql").write_text("ALTER TABLE appointments DROP COLUMN extra;")
+    (project_copy.migrations_dir / "0100_after.sql").write_text("CREATE TABLE after_bad (id int PRIMARY KEY);")
+    (project_copy.migrations_dir / "0100_after.rollback.sql").write_text("DROP TABLE after_bad;")
     out = deploy(project_copy, empty_db)
     assert out.returncode == 1
-    saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())
-    statuses = {c["id"]: c["status"] for c in saved["checks"]}
-    assert statuses["migration.0004_webhook_delivery_log"] == "pass"
-    assert statuses["migration.0099_bad"] == "fail" and statuses["migrations.repeatables"] == "skip"
+    statuses = {c["id"]: (c["status"], c["detail"]) for c in saved_run(project_copy)["checks"]}
+    assert statuses["migration.0004_webhook_delivery_log"][0] == "pass"
+    assert statuses["migration.0099_bad"][0] == "fail"
+    assert statuses["migration.0100_after"] == ("skip", "not run: 0099_bad failed before it")
+    assert statuses["migrations.repeatables"] == ("skip", "not run: 0099_bad failed before it")
     report = latest_report(project_copy)
     assert "### ❌ FAIL `migration.0099_bad`" in report
-    assert 'relation "no_such_table" does not exist' in report
-    assert "| [Migrations](#category-migrations) |" in report and "❌ FAIL |" in report
+    assert 'relation "no\\_such\\_table" does not exist' in report or 'relation "no_such_table" does not exist' in report
+    assert "| ⏭️ NOT RUN | `migration.0100_after` apply 0100\\_after |" not in report
+    assert "| ⏭️ NOT RUN | `migration.0100_after` apply 0100_after | migrations/0100_after.sql | not run: 0099_bad" in report
+    assert "- ⏭️ NOT RUN `0100_after`: not applied (an earlier step failed)" in report
+    assert "| Every pending migration was applied | ❌ FAIL | not applied: 0099_bad, 0100_after |" in report
 
 
-def test_baseline_names_the_regression_then_the_fix(db, project_copy):
+def test_a_regression_stays_one_until_fixed_and_fixes_are_named(db, project_copy):
     first = deploy(project_copy, db)
-    assert first.returncode == 0 and "regressions: not assessed" in first.stdout
+    assert first.returncode == 0
     query(db, "DROP POLICY services_org_isolation ON services")
-    second = deploy(project_copy, db)
-    assert second.returncode == 1
-    assert "regressions against" in second.stdout and ": catalog.table.public.services.policies\n" in second.stdout
-    report = latest_report(project_copy)
-    assert "- 1 regression(s) against run " in report and "catalog.table.public.services.policies." in report
+    for attempt in range(2):  # the next run does not relabel it "pre-existing"
+        out = deploy(project_copy, db)
+        assert out.returncode == 1
+        runs = sorted(p.name for p in project_copy.runs_dir.iterdir())
+        assert f"baseline: passed run {runs[0]}" in out.stdout
+        assert (f"  FAIL catalog.table.public.services.policies: policy services_org_isolation: expected, found none "
+                f"[regression since {runs[0]}]") in out.stdout
     query(db, "CREATE POLICY services_org_isolation ON services FOR SELECT TO authenticated"
               " USING (org_id = (SELECT app_private.request_org_id()))")
     third = deploy(project_copy, db)
     assert third.returncode == 0
-    assert "fixed since then: catalog.table.public.services.policies" in third.stdout
-    assert "1 check(s) fixed since the baseline: catalog.table.public.services.policies." in latest_report(project_copy)
+    assert "fixed since the previous run: catalog.table.public.services.policies" in third.stdout
     # re-render the second run with the first as its baseline, by hand
     runs = sorted(p.name for p in project_copy.runs_dir.iterdir())
     again = pgsuite("--project", str(project_copy.root), "report", runs[1], "--baseline", runs[0])
-    assert again.returncode == 0 and "- 1 regression(s) against run " + runs[0] in again.stdout
+    assert again.returncode == 0 and f"- 1 check(s) regressed against the chosen run {runs[0]}" in again.stdout
+
+
+def test_an_approved_run_accepts_its_findings_and_a_new_finding_in_the_same_check_is_a_regression(db, project_copy):
+    query(db, "DROP INDEX idx_appointments_customer")
+    out = deploy(project_copy, db)
+    assert out.returncode == 1 and "[not judged: no baseline]" in out.stdout
+    run = sorted(p.name for p in project_copy.runs_dir.iterdir())[-1]
+    missing = pgsuite("--project", str(project_copy.root), "report", "approve", run)
+    assert missing.returncode == 2 and "--reason" in missing.stderr
+    approved = pgsuite("--project", str(project_copy.root), "report", "approve", run, "--reason", "index rebuilt Friday")
+    assert approved.returncode == 0 and f"approved {run} (FAIL) as a baseline: index rebuilt Friday" in approved.stdout
+    out = deploy(project_copy, db)
+    assert f"baseline: approved run {run}" in out.stdout
+    assert f"FAIL catalog.table.public.appointments.indexes: index idx_appointments_customer: expected, found none " \
+           f"[accepted in the approved run {run}]" in out.stdout
+    query(db, "DROP INDEX idx_appointments_service")  # another finding in the same, already failing check
+    out = deploy(project_copy, db)
+    assert f"FAIL catalog.table.public.appointments.indexes: index idx_appointments_customer: expected, found none " \
+           f"(and 1 more) [regression since {run}]" in out.stdout
+    report = latest_report(project_copy)
+    known = report.split("## Known issues")[1].split("## Baseline comparison")[0]
+    assert "- accepted: index idx_appointments_customer: expected, found none" in known
+    assert "- **regression:** index idx_appointments_service: expected, found none" in known
+
+
+def test_warnings_have_their_own_column_and_are_never_passed_nor_fixed(db, project_copy):
+    config = project_copy.verify_dir / "config.yaml"
+    config.write_text(config.read_text().replace("drift: fail", "drift: warn"))
+    query(db, "CREATE TABLE public.scratch (id int PRIMARY KEY)")
+    out = deploy(project_copy, db)
+    assert out.returncode == 0, out.stdout
+    assert re.search(r"  catalog +93 passed +0 failed +1 warned +0 not run   WARN", out.stdout), out.stdout
+    assert "  caveat: 1 warning: catalog.drift.public.tables" in out.stdout
+    report = latest_report(project_copy)
+    assert "| [Database schema (catalog)](#category-catalog) | 94 | 94 | 93 | 0 | 1 | 0 | 98.9 % | ⚠️ WARN |" in report
+    assert "| Schema matches the declared expectations (verify/) | ⚠️ WARN | 93 of 94 passed, 1 warned |" in report
+    query(db, "DROP TABLE public.scratch")
+    out = deploy(project_copy, db)
+    assert "fixed since" not in out.stdout  # a warning that went away was never a failure
 
 
 def test_report_bad_input_exits_2(project_copy, tmp_path):

@@ -16,6 +16,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import db, queries
+from .errors import ConfigError
 from .migrate import runner
 from .project import Project
 from .verify import snapshot
@@ -67,6 +68,7 @@ def _measure(case: str, project: Project, target: str, expect: Path, repeat: int
         runs.append(round((time.perf_counter() - started) * 1000, 1))
         if not results.passed:
             failing = [c.id for c in results.checks if c.status in ("fail", "error")][:5]
-            raise RuntimeError(f"bench {case}: verify failed ({failing}); the timing would mean nothing")
+            raise ConfigError(f"bench {case}: the schema fails verify ({', '.join(failing)}): fix it first, "
+                              "the timing of a failing verify would mean nothing")
         checks = len(results.checks)
     return case, checks, statistics.median(runs), runs

@@ -4,6 +4,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from .errors import ConfigError, ConnectError
+from .redact import unparseable_dsn_message
 
 CONNECT_TIMEOUT_S = 10
 
@@ -13,8 +14,8 @@ def connect(dsn: str, **kwargs) -> psycopg.Connection:
     kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     try:
         return psycopg.connect(dsn, **kwargs)
-    except psycopg.ProgrammingError as exc:  # malformed DSN
-        raise ConfigError(f"invalid DSN {redact(dsn)!r}: {exc}") from exc
+    except psycopg.ProgrammingError as exc:  # malformed DSN: libpq's message may quote its password
+        raise ConfigError(f"invalid DSN {redact(dsn)!r}: {unparseable_dsn_message(str(exc))}") from exc
     except psycopg.OperationalError as exc:
         raise ConnectError(f"cannot connect to {redact(dsn)}: {str(exc).strip()}") from exc
 

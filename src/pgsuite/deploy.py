@@ -13,12 +13,13 @@ from .migrate import repeatable, runner
 from .migrate.repeatable import RepeatableFailed
 from .migrate.status import status as migration_status
 from .project import Project
-from .report import baseline as baseline_lib
+from .report.baseline import Comparison
 from .report import impact, pytest_junit, render
 from .report.runs import RunStore, new_run_id
 from .results import Result, RunResults, now_iso
 from .target import Target
 from .verify.run import describe_target, verify
+from .verify.run import prepare as verify_inputs
 from . import db
 
 
@@ -33,7 +34,7 @@ class Plan:
 @dataclass
 class Outcome:
     results: RunResults
-    comparison: baseline_lib.Comparison
+    comparison: Comparison
     report_paths: dict[str, Path]
 
 
@@ -51,11 +52,13 @@ def plan(project: Project, target: Target) -> Plan:
 
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
-           progress=runner.quiet, lock_timeout: str = "60s") -> Outcome:
+           progress=runner.quiet, lock_timeout: str = "60s", junit: Path | None = None) -> Outcome:
     """Apply, verify, (test,) save and report. `tests_junit` reads a pytest JUnit XML already written
     (a CI job that ran the tests before); `with_tests` runs the project's pytest suite now."""
-    files = {f.id: f for f in migration_files.discover(project.migrations_dir)}  # bad files: exit 2 first
+    # every input is read and checked before anything changes: a bad file exits 2 with nothing applied
+    files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
     repeatable.discover(project.repeatables_dir)
+    inputs = verify_inputs(project.verify_dir)
     store = RunStore(project.runs_dir)
     run_id = new_run_id()
     started = time.perf_counter()
@@ -63,6 +66,9 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
                               "command": "deploy", "git_commit": _git_commit(project.root)})
     with db.connect(target.dsn) as conn:
         results.target = {**describe_target(conn), "source": target.source}
+    before = migration_status(project, target.dsn)
+    pending = [e.name for e in before if e.kind == "migration" and e.state == "pending"]
+    changed = [e.name for e in before if e.kind == "repeatable" and e.state != "applied"]
 
     applied: list[tuple[str, float]] = []
 
@@ -71,13 +77,20 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
             applied.append((name, seconds))
         progress(verb, name, seconds)
 
-    results.checks += _apply(project, target.dsn, record, applied, lock_timeout)
+    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout)
+    results.checks += checks
+    by_name = {f.name: f for f in repeatable.discover(project.repeatables_dir)}
     results.deployment = {
         "applied": [_applied_entry(files[m], seconds) for m, seconds in applied],
+        "not_applied": [m for m in pending if m not in dict(applied)],
+        "repeatables": [_repeatable_entry(by_name[name]) for name in repeatables],
+        "repeatables_pending": [name for name in changed if name not in repeatables],
         "migration_head": _head(project, target.dsn),
     }
-    verified = verify(target.dsn, project.verify_dir)
+    verified = verify(target.dsn, project.verify_dir, inputs=inputs)
     results.checks += verified.checks
+    results.target["deployer"] = verified.target.get("deployer")
+    results.catalog = verified.catalog
     if tests_junit is not None:
         results.checks += pytest_junit.read(tests_junit)
     elif with_tests:
@@ -88,52 +101,66 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 2)
     store.save(results)
-    comparison = baseline_lib.compare(results, store.previous(results))
-    paths = render.write_reports(project, results, comparison, store.root / run_id)
+    comparison = store.compare(results)
+    paths = render.write_reports(project, results, comparison, store.root / run_id, junit)
     return Outcome(results, comparison, paths)
 
 
-def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], lock_timeout: str) -> list[Result]:
-    """The migration step as checks: validation, each migration applied (or failed), the repeatables."""
+def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], pending: list[str],
+           lock_timeout: str) -> tuple[list[Result], list[str]]:
+    """The migration step as checks: validation, each pending migration applied, failed or not run,
+    the repeatables; and the repeatable files re-applied."""
     validated = Result("migrations.validate", "migrations", "applied migrations match their files", "pass",
                        detail="checksums of every applied migration and rollback file match")
     started = time.perf_counter()
+    failure, why_not, outcome = None, "", None
     try:
         outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout)
-        failure = None
     except ValidationFailed as exc:
-        return [validated.with_(status="fail", detail="\n".join(exc.problems),
-                                remediation="restore the applied files as they were, and change the schema "
-                                            "with a new migration")]
+        validated = validated.with_(status="fail", detail="\n".join(exc.problems),
+                                    remediation="restore the applied files as they were, and change the schema "
+                                                "with a new migration")
+        why_not = "the applied migrations do not match their files"
     except MigrationFailed as exc:
         migration_id = exc.migration_id.split(" ")[0]
         failure = Result(f"migration.{migration_id}", "migrations", f"apply {migration_id}", "fail",
                          object=f"migrations/{migration_id}.sql", detail=str(exc), sql=exc.statement,
                          duration_ms=round((time.perf_counter() - started) * 1000, 1),
                          remediation="fix the migration: it was rolled back, nothing of it is applied")
+        why_not = f"{migration_id} failed before it"
     except LockTimeout as exc:
-        return [Result("migrations.lock", "migrations", "the migration lock", "error", detail=str(exc),
-                       remediation="wait for the other run to finish, or raise --lock-timeout")]
+        failure = Result("migrations.lock", "migrations", "the migration lock", "error", detail=str(exc),
+                         remediation="wait for the other run to finish, or raise --lock-timeout")
+        why_not = "the migration lock was not obtained"
     except RepeatableFailed as exc:
         failure = Result("migrations.repeatables", "migrations", "repeatable sql/ files", "fail", detail=str(exc),
                          remediation="fix the file: no repeatable file was applied")
     checks = [validated]
-    checks += [Result(f"migration.{m}", "migrations", f"apply {m}", "pass", object=f"migrations/{m}.sql",
-                      duration_ms=round(seconds * 1000, 1)) for m, seconds in applied]
-    if failure is not None:
-        if failure.id == "migrations.repeatables":
+    done = dict(applied)
+    for m in pending:
+        if m in done:
+            checks.append(Result(f"migration.{m}", "migrations", f"apply {m}", "pass", object=f"migrations/{m}.sql",
+                                 duration_ms=round(done[m] * 1000, 1)))
+        elif failure is not None and failure.id == f"migration.{m}":
             checks.append(failure)
-        else:
-            checks += [failure, Result("migrations.repeatables", "migrations", "repeatable sql/ files", "skip",
-                                       detail="not run: a versioned migration failed before them")]
-        return checks
-    if not applied:
+        elif why_not:
+            checks.append(Result(f"migration.{m}", "migrations", f"apply {m}", "skip", object=f"migrations/{m}.sql",
+                                 detail=f"not run: {why_not}"))
+    if failure is not None and failure.id == "migrations.lock":
+        checks.append(failure)
+    if not pending:
         checks.append(Result("migrations.pending", "migrations", "pending migrations", "pass",
                              detail="none pending: the database was up to date"))
-    checks.append(Result("migrations.repeatables", "migrations", "repeatable sql/ files", "pass",
-                         detail=("re-applied: " + ", ".join(outcome.repeatables)) if outcome.repeatables
-                         else "all unchanged"))
-    return checks
+    if failure is not None and failure.id == "migrations.repeatables":
+        checks.append(failure)
+    elif why_not:
+        checks.append(Result("migrations.repeatables", "migrations", "repeatable sql/ files", "skip",
+                             detail=f"not run: {why_not}"))
+    else:
+        checks.append(Result("migrations.repeatables", "migrations", "repeatable sql/ files", "pass",
+                             detail=("re-applied: " + ", ".join(outcome.repeatables)) if outcome.repeatables
+                             else "all unchanged"))
+    return checks, (outcome.repeatables if outcome else [])
 
 
 def _applied_entry(file: migration_files.MigrationFile, seconds: float) -> dict:
@@ -141,10 +168,16 @@ def _applied_entry(file: migration_files.MigrationFile, seconds: float) -> dict:
         "id": file.id,
         "seconds": round(seconds, 3),
         "statements": len(file.statements),
+        "transactional": file.transactional,
         "rollback_file": file.rollback_checksum is not None,
         "rollback_statements": len(file.rollback_statements),
         "effects": [e.as_dict() for e in impact.analyse(file.statements)],
     }
+
+
+def _repeatable_entry(file: repeatable.RepeatableFile) -> dict:
+    """A re-applied sql/ file and what its statements do to live tables (policies dropped and made...)."""
+    return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([file.path.read_text(encoding="utf-8")])]}
 
 
 def _head(project: Project, dsn: str) -> str | None:

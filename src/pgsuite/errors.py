@@ -4,6 +4,8 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_CONNECT = 3
+EXIT_INTERNAL = 4  # a bug of pgsuite's: one line, and --debug shows the traceback
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class PgsuiteError(Exception):

@@ -2,7 +2,8 @@
 
 Statuses: pass, fail, error (the check itself could not run), skip (not run, with the
 reason in detail), warn (found something configured as a warning). A category is failing
-when any of its checks failed or errored; a run passes only when no category fails.
+when any of its checks failed or errored, warning when one warned (and none failed); a run
+passes only when no category fails. A warning is never counted as passed, a skip never as run.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
+
+from . import redact
 
 STATUSES = ("pass", "fail", "error", "skip", "warn")
 FAILING = ("fail", "error")
@@ -33,6 +36,9 @@ class Result:
     def __post_init__(self):
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r} for check {self.id}")
+        # whatever a check carries ends up on a console, in results.json and in reports
+        for name in ("title", "object", "expected", "actual", "detail", "remediation", "sql"):
+            object.__setattr__(self, name, redact.secrets(getattr(self, name)))
 
     def with_(self, **changes) -> Result:
         return replace(self, **changes)
@@ -46,6 +52,7 @@ class RunResults:
     run: dict = field(default_factory=dict)  # id, started_at, finished_at, tool, command
     target: dict = field(default_factory=dict)  # server_version, database, user, ...
     deployment: dict = field(default_factory=dict)  # what a deploy applied, its impact, rollback files
+    catalog: dict = field(default_factory=dict)  # the live catalog verify read (what the report shows)
 
     def categories(self) -> list[dict]:
         """Per category, in first-seen order: counts by status and the derived status."""
@@ -62,7 +69,7 @@ class RunResults:
                     "name": name,
                     "checks": sum(counts.values()),
                     **{s: counts[s] for s in STATUSES},
-                    "pass_rate": round(100.0 * (counts["pass"] + counts["warn"]) / ran, 1) if ran else None,
+                    "pass_rate": round(100.0 * counts["pass"] / ran, 1) if ran else None,
                     "status": category_status(counts),
                 }
             )
@@ -71,6 +78,10 @@ class RunResults:
     @property
     def passed(self) -> bool:
         return not any(c.status in FAILING for c in self.checks)
+
+    @property
+    def warnings(self) -> int:
+        return sum(c.status == "warn" for c in self.checks)
 
     @property
     def verdict(self) -> str:
@@ -82,6 +93,7 @@ class RunResults:
             "target": self.target,
             "deployment": self.deployment,
             "verdict": self.verdict,
+            "catalog": self.catalog,
             "categories": self.categories(),
             "checks": [asdict(c) for c in self.checks],
         }
@@ -89,13 +101,15 @@ class RunResults:
     @classmethod
     def from_dict(cls, data: dict) -> RunResults:
         return cls(checks=[Result(**c) for c in data["checks"]], run=data["run"], target=data.get("target", {}),
-                   deployment=data.get("deployment", {}))
+                   deployment=data.get("deployment", {}), catalog=data.get("catalog", {}))
 
 
 def category_status(counts: Counter) -> str:
     if counts["fail"] or counts["error"]:
         return "fail"
-    if counts["pass"] or counts["warn"]:
+    if counts["warn"]:
+        return "warn"
+    if counts["pass"]:
         return "pass"
     return "not run"
 

@@ -4,14 +4,17 @@ One module per command group; this one holds the root group and what they share.
 """
 
 import os
+import re
 import sys
 import traceback
 from functools import wraps
 from pathlib import Path
 
 import click
+import psycopg
 
-from ..errors import ConfigError, PgsuiteError
+from .. import redact
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
 from ..migrate import runner
 from ..project import Project
 from ..target import resolve
@@ -24,11 +27,25 @@ dsn_option = click.option(
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 output_option = click.option("--output", type=click.Path(dir_okay=False), default=None,
                              help="Write to this file instead of stdout.")
+class Duration(click.ParamType):
+    """A PostgreSQL duration setting: a number with an optional unit (us, ms, s, min, h, d)."""
+
+    name = "duration"
+    PATTERN = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
+
+    def convert(self, value, param, ctx):
+        if not self.PATTERN.match(str(value)):
+            self.fail(f"{value!r} is not a duration: a number with an optional unit us, ms, s, min, h or d "
+                      "(e.g. 300ms, 60s, 5min)", param, ctx)
+        return str(value).strip()
+
+
 lock_timeout_option = click.option(
     "--lock-timeout",
+    type=Duration(),
     default="60s",
     show_default=True,
-    help="How long to wait for the migration lock and for each DDL lock (PostgreSQL interval).",
+    help="How long to wait for the migration lock and for each DDL lock (e.g. 300ms, 60s, 5min).",
 )
 
 
@@ -45,21 +62,41 @@ class Context:
         return resolve(dsn, self.project).dsn
 
 
-def handles_errors(command):
-    """Turn a PgsuiteError into its message on stderr and its exit code; --debug shows the traceback."""
+def run() -> None:
+    """The console script: run the command, then map every outcome to the exit-code contract.
 
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        ctx: Context = click.get_current_context().find_object(Context)
-        try:
-            return command(*args, **kwargs)
-        except PgsuiteError as exc:
-            if ctx is not None and ctx.debug:
-                traceback.print_exc()
-            click.echo(f"pgsuite: {exc}", err=True)
-            sys.exit(exc.exit_code)
+    0 ok, 1 a check failed, 2 bad usage or input, 3 cannot connect, 4 internal error,
+    130 interrupted. Errors are one line on stderr (secrets redacted); --debug adds the traceback.
+    """
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = main.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:  # bad usage: click's own message names the option, in one line
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "pgsuite"
+        click.echo(f"{where}: {exc.format_message()} (see {where} --help)", err=True)
+        code = EXIT_USAGE
+    except (KeyboardInterrupt, click.Abort):
+        _fail("interrupted", debug)
+        code = EXIT_INTERRUPTED
+    except PgsuiteError as exc:
+        _fail(str(exc), debug)
+        code = exc.exit_code
+    except psycopg.OperationalError as exc:  # the server went away in the middle of a command
+        _fail(f"lost the connection to the server: {str(exc).strip()}", debug)
+        code = EXIT_CONNECT
+    except Exception as exc:  # a bug: say so in one line, never a bare traceback
+        _fail(f"internal error: {type(exc).__name__}: {str(exc).strip() or '(no message)'}"
+              + ("" if debug else " (rerun with --debug for the traceback)"), debug)
+        code = EXIT_INTERNAL
+    sys.exit(code or 0)
 
-    return wrapper
+
+def _fail(message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    click.echo(f"pgsuite: {redact.secrets(message)}", err=True)
 
 
 def progress_printer():
@@ -88,7 +125,8 @@ def progress_printer():
 def main(ctx, project_dir, debug):
     """pgsuite: deploy, verify and report on a PostgreSQL schema.
 
-    Exit codes: 0 all good; 1 a check failed; 2 bad usage or configuration; 3 cannot connect.
+    Exit codes: 0 all good; 1 a check failed; 2 bad usage or input; 3 cannot connect;
+    4 internal error; 130 interrupted.
     """
     ctx.obj = Context(project_dir, debug)
 

@@ -5,7 +5,7 @@ import json
 import click
 
 from .. import bench as bench_lib
-from . import Context, dsn_option, format_option, handles_errors, main
+from . import Context, dsn_option, format_option, main
 
 
 @main.group()
@@ -20,7 +20,6 @@ def bench():
 @click.option("--repeat", default=5, show_default=True, type=click.IntRange(1, 50), help="Runs per case (median).")
 @format_option
 @click.pass_obj
-@handles_errors
 def bench_verify(obj: Context, dsn, tables, repeat, fmt):
     """Time `pgsuite verify` on the schema, then on the schema plus N generated tables (scratch database)."""
     measurements = bench_lib.bench_verify(obj.project, obj.target(dsn), tables=tables, repeat=repeat)

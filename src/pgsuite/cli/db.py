@@ -6,7 +6,7 @@ import click
 
 from .. import server
 from ..errors import EXIT_CHECK_FAILED
-from . import Context, handles_errors, main
+from . import Context, main
 
 
 @main.group()
@@ -16,7 +16,6 @@ def db():
 
 @db.command("start")
 @click.pass_obj
-@handles_errors
 def db_start(obj: Context):
     """Start the embedded server (or reuse it) and print its URL."""
     click.echo(server.start(obj.project.state_dir))
@@ -24,7 +23,6 @@ def db_start(obj: Context):
 
 @db.command("stop")
 @click.pass_obj
-@handles_errors
 def db_stop(obj: Context):
     """Stop the embedded server."""
     stopped = server.stop(obj.project.state_dir)
@@ -33,7 +31,6 @@ def db_stop(obj: Context):
 
 @db.command("status")
 @click.pass_obj
-@handles_errors
 def db_status(obj: Context):
     """Say whether the embedded server runs, with its pid, data folder and URL."""
     st = server.status(obj.project.state_dir)
@@ -46,7 +43,6 @@ def db_status(obj: Context):
 
 @db.command("url")
 @click.pass_obj
-@handles_errors
 def db_url(obj: Context):
     """Print the embedded server's URL (psql accepts it), starting the server if needed."""
     click.echo(server.start(obj.project.state_dir))

@@ -1,5 +1,6 @@
 """`pgsuite deploy` (the main job) and `pgsuite report`."""
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -10,10 +11,13 @@ from ..db import redact
 from ..errors import EXIT_CHECK_FAILED
 from ..migrate import runner
 from ..report import render as render_lib
-from ..report.baseline import compare as compare_runs
+from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve
-from . import Context, dsn_option, emit, handles_errors, lock_timeout_option, main, output_option, progress_printer
+from . import Context, dsn_option, emit, lock_timeout_option, main, output_option, progress_printer
+
+junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=None,
+                            help="Also write the run as JUnit XML to this file (for CI).")
 
 
 @main.command()
@@ -22,10 +26,10 @@ from . import Context, dsn_option, emit, handles_errors, lock_timeout_option, ma
 @click.option("--with-tests", is_flag=True, help="Also run the project's pytest suite and report it.")
 @click.option("--tests-junit", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Report the tests from this pytest JUnit XML (already run) instead of running them.")
+@junit_option
 @lock_timeout_option
 @click.pass_obj
-@handles_errors
-def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, lock_timeout):
+def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
     Exit 0 when the verdict is PASS, 1 when anything failed.
@@ -38,27 +42,30 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, lock_timeout):
     progress = progress_printer()
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
-                                lock_timeout=lock_timeout)
+                                lock_timeout=lock_timeout, junit=Path(junit) if junit else None)
     results, comparison = outcome.results, outcome.comparison
     if progress is runner.quiet:  # on a terminal each migration was already shown as it finished
         for migration in results.deployment.get("applied", []):
             click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")
     for cat in results.categories():
-        click.echo(f"  {cat['name']:<11} {cat['pass'] + cat['warn']:>4} passed {cat['fail'] + cat['error']:>4} failed "
-                   f"{cat['skip']:>4} not run   {cat['status'].upper()}")
-    if not comparison.made:
-        click.echo("regressions: not assessed (no earlier run against this target)")
+        click.echo(f"  {cat['name']:<11} {cat['pass']:>4} passed {cat['fail'] + cat['error']:>4} failed "
+                   f"{cat['warn']:>3} warned {cat['skip']:>3} not run   {cat['status'].upper()}")
+    if comparison.made:
+        click.echo(f"baseline: {comparison.baseline_kind} run {comparison.baseline_id}")
     else:
-        names = ", ".join(c.id for c in comparison.regressions) or "none"
-        click.echo(f"regressions against {comparison.baseline_id}: {names}")
-        if comparison.fixed:
-            click.echo(f"fixed since then: {', '.join(c.id for c in comparison.fixed)}")
-    for check in results.checks:
-        if check.status in ("fail", "error"):
-            click.echo(f"  FAIL {check.id}: {(check.detail.splitlines() or [''])[0]}")
-    click.echo(f"{results.verdict}: {len(results.checks)} checks in {results.run['duration_s']} s")
+        click.echo("baseline: none (no passing or approved run against this target): regressions not assessed")
+    if comparison.fixed:
+        click.echo(f"fixed since the previous run: {', '.join(c.id for c in comparison.fixed)}")
+    click.echo(f"{results.verdict}: {verdict.sentence(results, comparison)} ({len(results.checks)} checks in "
+               f"{results.run['duration_s']} s)")
+    for line in verdict.failure_lines(results, comparison):
+        click.echo(f"  {line['status'].upper()} {line['id']}: {line['reason']} [{line['origin']}]")
+    for note in verdict.caveats(results, comparison):
+        click.echo(f"  caveat: {note}")
     click.echo(f"report: {outcome.report_paths['md']}")
     click.echo(f"        {outcome.report_paths['html']}")
+    if "junit" in outcome.report_paths:
+        click.echo(f"        {outcome.report_paths['junit']}")
     if not results.passed:
         sys.exit(EXIT_CHECK_FAILED)
 
@@ -77,23 +84,39 @@ def _print_plan(plan) -> None:
     click.echo("dry run: nothing was changed")
 
 
-@main.command()
-@click.argument("run", required=False)
+class _RunOrCommand(click.Group):
+    """`pgsuite report [RUN] [options]` renders a run; `pgsuite report approve RUN` is a command."""
+
+    def parse_args(self, ctx, args):
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            ctx.meta["report_run"] = args[0]
+            args = args[1:]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_RunOrCommand, invoke_without_command=True)
 @click.option("--baseline", default=None,
-              help="Run id or results.json to compare with (default: the previous run against the same target; "
-                   "'none' for no comparison).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+              help="Run id or results.json to compare with (default: the latest passing or approved run against "
+                   "the same target; 'none' for no comparison).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "junit"]), default="md", show_default=True)
 @output_option
-@click.pass_obj
-@handles_errors
-def report(obj: Context, run, baseline, fmt, output):
-    """Render the regression report of a saved run (default: the latest)."""
+@click.pass_context
+def report(ctx, baseline, fmt, output):
+    """Render the regression report of a saved run: pgsuite report [RUN] (default: the latest)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
     store = RunStore(obj.project.runs_dir)
-    results = store.load(run or store.latest())
-    if baseline == "none":
-        base = None
-    elif baseline:
-        base = store.load(baseline)
-    else:
-        base = store.previous(results)
-    emit(render_lib.render(obj.project, results, compare_runs(results, base), fmt), output)
+    results = store.load(ctx.meta.get("report_run") or store.latest())
+    base = "auto" if baseline is None else (None if baseline == "none" else store.load(baseline))
+    emit(render_lib.render(obj.project, results, store.compare(results, base), fmt), output)
+
+
+@report.command("approve")
+@click.argument("run")
+@click.option("--reason", required=True, help="Why its failures are accepted (recorded with the approval).")
+@click.pass_obj
+def report_approve(obj: Context, run, reason):
+    """Accept RUN as the baseline of the runs after it: its failures are known, new ones are regressions."""
+    approval = RunStore(obj.project.runs_dir).approve(run, reason, getpass.getuser())
+    click.echo(f"approved {approval['run']} ({approval['verdict']}) as a baseline: {approval['reason']}")

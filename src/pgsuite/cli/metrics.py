@@ -5,7 +5,7 @@ import json
 import click
 
 from .. import metrics as metrics_lib
-from . import Context, dsn_option, format_option, handles_errors, main
+from . import Context, dsn_option, format_option, main
 
 
 org_option = click.option("--org", default=None, help="Only this org (uuid). Default: every org.")
@@ -24,7 +24,7 @@ def _metric_command(name: str, doc: str, *options):
     command.__name__ = name.replace("-", "_")
     for option in (*options, format_option, dsn_option):
         command = option(command)
-    metrics.command(name)(click.pass_obj(handles_errors(command)))
+    metrics.command(name)(click.pass_obj(command))
 
 
 _metric_command(

@@ -9,7 +9,7 @@ import click
 from ..errors import EXIT_CHECK_FAILED
 from ..migrate import runner, scaffold
 from ..migrate.status import status as migration_status
-from . import Context, dsn_option, format_option, handles_errors, lock_timeout_option, main, progress_printer
+from . import Context, dsn_option, format_option, lock_timeout_option, main, progress_printer
 
 
 @main.group()
@@ -21,7 +21,6 @@ def migrate():
 @dsn_option
 @format_option
 @click.pass_obj
-@handles_errors
 def migrate_status(obj: Context, dsn, fmt):
     """List every migration (applied, pending, edited, missing) and repeatable file."""
     entries = migration_status(obj.project, obj.target(dsn))
@@ -40,7 +39,6 @@ def migrate_status(obj: Context, dsn, fmt):
 @format_option
 @lock_timeout_option
 @click.pass_obj
-@handles_errors
 def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
     """Validate, apply pending migrations, then the changed repeatable files."""
     progress = progress_printer()
@@ -55,7 +53,6 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
 @format_option
 @lock_timeout_option
 @click.pass_obj
-@handles_errors
 def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
     """Roll back applied migrations, newest first, each in its own transaction."""
     progress = progress_printer()
@@ -68,7 +65,6 @@ def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
 @dsn_option
 @lock_timeout_option
 @click.pass_obj
-@handles_errors
 def migrate_validate(obj: Context, dsn, lock_timeout):
     """Check that applied migrations were not edited, renamed or deleted, and rollbacks pair up."""
     found = runner.validate(obj.project, obj.target(dsn), lock_timeout=lock_timeout)
@@ -82,7 +78,6 @@ def migrate_validate(obj: Context, dsn, lock_timeout):
 @migrate.command("new")
 @click.argument("name")
 @click.pass_obj
-@handles_errors
 def migrate_new(obj: Context, name):
     """Create the next NNNN_NAME.sql and NNNN_NAME.rollback.sql."""
     for path in scaffold.new(obj.project.migrations_dir, name):

@@ -11,7 +11,7 @@ from ..render import junit as render_junit
 from ..render import text as render_text
 from ..verify import run as verify_run
 from ..verify import snapshot as verify_snapshot_lib
-from . import Context, dsn_option, emit, handles_errors, main, output_option
+from . import Context, dsn_option, emit, main, output_option
 
 
 @main.group(invoke_without_command=True)
@@ -23,18 +23,14 @@ from . import Context, dsn_option, emit, handles_errors, main, output_option
 @click.option("--no-scenarios", is_flag=True, help="Skip the behavioural scenarios.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: list passing checks too.")
 @click.pass_context
-@handles_errors
 def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
     """Check the live database against verify/: catalog, lints and scenarios (exit 1 on any failure)."""
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
-    results = verify_run.verify(
-        obj.target(dsn),
-        obj.project.root / "verify",
-        Path(expect_file) if expect_file else None,
-        with_scenarios=not no_scenarios,
-    )
+    verify_dir = obj.project.root / "verify"
+    inputs = verify_run.prepare(verify_dir, Path(expect_file) if expect_file else None)  # before any server
+    results = verify_run.verify(obj.target(dsn), verify_dir, with_scenarios=not no_scenarios, inputs=inputs)
     rendered = {"text": lambda: render_text.render(results, verbose), "json": lambda: json.dumps(results.to_dict(), indent=2),
                 "junit": lambda: render_junit.render(results)}[fmt]()
     emit(rendered, output)
@@ -47,7 +43,6 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
 @output_option
 @click.option("--schema", "schemas", multiple=True, help="Only this schema (repeatable). Default: every schema.")
 @click.pass_obj
-@handles_errors
 def verify_snapshot(obj: Context, dsn, output, schemas):
     """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
     emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None), output)

@@ -91,10 +91,11 @@ def syntax_check(path: Path) -> str:
 
 
 def _parse(path: Path) -> tuple[tuple[str, ...], bool]:
-    """The statements as yoyo will run them, after PostgreSQL's parser accepted the file."""
+    """The statements as yoyo will run them, after PostgreSQL's parser accepted the file. A chunk
+    that holds only comments (a trailing comment, say) is no statement: yoyo runs it as a no-op."""
     syntax_check(path)
-    directives, _, statements = read_sql_migration(str(path))
+    directives, _, chunks = read_sql_migration(str(path))
     transactional = directives.get("transactional", "true").strip().lower()
     if transactional not in ("true", "false"):
         raise ConfigError(f"{path}: '-- transactional:' must be true or false, found {transactional!r}")
-    return tuple(statements), transactional == "true"
+    return tuple(c for c in chunks if pglast.parse_sql(c)), transactional == "true"

@@ -151,33 +151,33 @@ def _run(backend, migration, file: migration_files.MigrationFile, direction: str
     migration.load()
     if migration.use_transactions:
         with backend.transaction():
-            _run_steps(backend, migration, file, direction)
+            _run_steps(backend, migration, direction)
             _record(backend, migration, file, direction, time.perf_counter() - started)
     else:
         # CREATE INDEX CONCURRENTLY and friends: each statement commits on its own, so a
         # non-transactional migration must be safe to run again (IF NOT EXISTS, ...).
         with backend.disable_transactions():
-            _run_steps(backend, migration, file, direction)
+            _run_steps(backend, migration, direction)
         with backend.transaction():
             _record(backend, migration, file, direction, time.perf_counter() - started)
     return time.perf_counter() - started
 
 
-def _run_steps(backend, migration, file, direction: str) -> None:
+def _run_steps(backend, migration, direction: str) -> None:
     steps = migration.steps if direction == "apply" else list(reversed(migration.steps))
-    if direction == "apply":
-        statements = list(file.statements)
-    else:
-        # yoyo pairs the i-th statement with the i-th from the end of the rollback file.
-        statements = list(file.rollback_statements)[-len(steps) :] if file.rollback_statements else []
-    for index, step in enumerate(steps):
+    for step in steps:
         try:
             # yoyo prints the rows of any statement that returns some; keep stdout for our output.
             with contextlib.redirect_stdout(io.StringIO()):
                 getattr(step, direction)(backend)
         except backend.DatabaseError as exc:
-            statement = statements[index] if index < len(statements) else "(unknown statement)"
-            raise MigrationFailed(f"{migration.id} ({direction})", statement, exc) from exc
+            raise MigrationFailed(f"{migration.id} ({direction})", _statement(step, direction), exc) from exc
+
+
+def _statement(step, direction: str) -> str:
+    """The SQL of one yoyo step (a MigrationStep, maybe inside a TransactionWrapper)."""
+    inner = getattr(step, "step", step)
+    return getattr(inner, "_apply" if direction == "apply" else "_rollback", None) or "(unknown statement)"
 
 
 def _record(backend, migration, file, direction: str, seconds: float) -> None:

@@ -39,10 +39,14 @@ def problems(files: list[MigrationFile], applied: list[AppliedMigration]) -> lis
     for f in files:
         if f.rollback_checksum is None:
             found.append(f"{_rel(f.rollback_path)} is missing: every migration needs its rollback")
-        elif len(f.rollback_statements) < len(f.statements):
+        elif not f.transactional and len(f.rollback_statements) < len(f.statements):
+            # Only here does the pairing matter: statements commit one by one, and when one fails
+            # yoyo undoes those before it with their own rollback statements. A transactional
+            # migration's rollback runs as a whole (yoyo pads a shorter file), in one transaction.
             found.append(
                 f"{_rel(f.rollback_path)} has {len(f.rollback_statements)} statement(s), fewer than the "
-                f"{len(f.statements)} of {f.path.name} (yoyo pairs them one to one)"
+                f"{len(f.statements)} of {f.path.name}: a '-- transactional: false' migration pairs them one to "
+                "one (the i-th statement with the i-th from the end)"
             )
     last_applied = max((f.id for f in files if f.id in applied_ids), default=None)
     for f in files:

@@ -1,10 +1,16 @@
 """JUnit XML (the schema Jenkins, GitLab and GitHub reporters read): one testsuite per
 category, one testcase per check; fail -> <failure>, error -> <error>, skip -> <skipped>.
-Written with the standard library's ElementTree, which escapes what XML needs escaped."""
+`message` carries the reason (the first line of the detail), the body the whole detail.
+Written with the standard library's ElementTree, which escapes what XML needs escaped; the
+characters XML 1.0 cannot hold at all (control characters) are dropped first."""
 
+import re
 import xml.etree.ElementTree as ET
 
 from ..results import RunResults
+
+# everything XML 1.0 allows: tab, newline, carriage return and the printable planes
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(results: RunResults) -> str:
@@ -18,23 +24,28 @@ def render(results: RunResults) -> str:
                               failures=str(cat["fail"]), errors=str(cat["error"]), skipped=str(cat["skip"]),
                               time=f"{sum(c.duration_ms for c in checks) / 1000:.3f}")
         for c in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"pgsuite.{c.category}", name=c.id,
+            case = ET.SubElement(suite, "testcase", classname=f"pgsuite.{c.category}", name=_xml(c.id),
                                  time=f"{c.duration_ms / 1000:.3f}")
+            reason = _xml((c.detail.strip().splitlines() or [c.title])[0])
             if c.status == "fail":
-                ET.SubElement(case, "failure", message=c.title, type="check").text = _body(c)
+                ET.SubElement(case, "failure", message=reason, type=_xml(c.title)).text = _body(c)
             elif c.status == "error":
-                ET.SubElement(case, "error", message=c.title, type="error").text = _body(c)
+                ET.SubElement(case, "error", message=reason, type=_xml(c.title)).text = _body(c)
             elif c.status == "skip":
-                ET.SubElement(case, "skipped", message=c.detail or "not run")
+                ET.SubElement(case, "skipped", message=reason or "not run")
             elif c.status == "warn":
-                ET.SubElement(case, "system-out").text = "warning: " + c.detail
+                ET.SubElement(case, "system-out").text = _xml("warning: " + c.detail)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
 def _body(check) -> str:
-    parts = [check.detail]
+    parts = [check.title, check.detail]
     if check.remediation:
         parts.append(f"fix: {check.remediation}")
     if check.sql:
-        parts.append(f"SQL:\n{check.sql}")
-    return "\n\n".join(p for p in parts if p)
+        parts.append(f"sql:\n{check.sql.strip()}")
+    return _xml("\n".join(p for p in parts if p))
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text or "")

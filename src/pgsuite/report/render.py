@@ -1,14 +1,20 @@
-"""Render the report with the project's jinja2 templates (reports/templates/report.md.j2, .html.j2)."""
+"""Render the report with jinja2: the project's reports/templates/ when it has them, else the
+templates pgsuite ships (the same files: pgsuite.report_templates in the wheel).
+
+Everything a template prints is escaped for its format: HTML by jinja2's autoescape, Markdown
+by report.markdown (filters code, block and cell print Markdown on purpose)."""
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from ..errors import ConfigError
 from ..project import Project
+from ..render import junit
 from ..results import RunResults
-from . import model
+from . import markdown, model
 from .baseline import Comparison
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
@@ -18,35 +24,46 @@ def render(project: Project, results: RunResults, comparison: Comparison, fmt: s
     if fmt == "json":
         return json.dumps({**results.to_dict(), "comparison": model.build(results, comparison)["comparison"]},
                           indent=2, default=str)
+    if fmt == "junit":
+        return junit.render(results)
+    env = _environment(project, fmt)
+    try:
+        template = env.get_template(FORMATS[fmt])
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"{_templates_dir(project)}/{exc.name}: template not found") from exc
+    return template.render(**model.build(results, comparison))
+
+
+def _templates_dir(project: Project) -> Path:
+    own = project.templates_dir
+    if (own / FORMATS["md"]).is_file():
+        return own
+    return Path(str(resources.files("pgsuite.report_templates")))
+
+
+def _environment(project: Project, fmt: str) -> jinja2.Environment:
+    options = {"finalize": markdown.finalize} if fmt == "md" else {}
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        loader=jinja2.FileSystemLoader(_templates_dir(project)),
+        autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,  # a template asking for data the model lacks is a bug, not a blank
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **options,
     )
-    env.filters["cell"] = markdown_cell
-    try:
-        template = env.get_template(FORMATS[fmt])
-    except jinja2.TemplateNotFound as exc:
-        raise ConfigError(f"{project.templates_dir}/{exc.name}: template not found") from exc
-    return template.render(**model.build(results, comparison))
+    env.filters.update({"code": markdown.code, "block": markdown.block, "cell": markdown.cell})
+    return env
 
 
-def write_reports(project: Project, results: RunResults, comparison: Comparison, folder: Path) -> dict[str, Path]:
-    paths = {}
-    for fmt in FORMATS:
-        path = folder / f"report.{fmt}"
+def write_reports(project: Project, results: RunResults, comparison: Comparison, folder: Path,
+                  junit_path: Path | None = None) -> dict[str, Path]:
+    paths = {fmt: folder / f"report.{fmt}" for fmt in FORMATS}
+    if junit_path is not None:
+        paths["junit"] = junit_path
+    for fmt, path in paths.items():
         try:
             path.write_text(render(project, results, comparison, fmt), encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
-        paths[fmt] = path
     return paths
-
-
-def markdown_cell(value) -> str:
-    """A value inside a Markdown table cell: pipes escaped, line breaks as <br>."""
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")

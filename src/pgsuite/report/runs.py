@@ -7,8 +7,10 @@ import secrets
 
 from ..errors import ConfigError
 from ..results import RunResults
+from .baseline import Comparison, compare
 
 RESULTS_FILE = "results.json"
+APPROVAL_FILE = "approval.json"  # beside results.json: this run is an accepted baseline
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -59,6 +61,18 @@ class RunStore:
 
     def previous(self, current: RunResults) -> RunResults | None:
         """The latest run before `current` against the same target (same cluster and database)."""
+        return next(self._earlier(current), None)
+
+    def baseline(self, current: RunResults) -> tuple[RunResults | None, str]:
+        """The latest earlier run against the same target that passed or was approved, and which."""
+        for candidate in self._earlier(current):
+            if self.approval(candidate.run["id"]) is not None:
+                return candidate, "approved"
+            if candidate.verdict == "PASS":
+                return candidate, "passed"
+        return None, ""
+
+    def _earlier(self, current: RunResults):
         key = target_key(current.target)
         for run_id in reversed(self.ids()):
             if run_id >= current.run["id"]:
@@ -68,8 +82,37 @@ class RunStore:
             except ConfigError:
                 continue  # a corrupt old run is no baseline
             if target_key(candidate.target) == key:
-                return candidate
-        return None
+                yield candidate
+
+    def compare(self, current: RunResults, baseline: RunResults | None | str = "auto") -> Comparison:
+        """`current` against its baseline ("auto": the latest passed or approved run; None: none)."""
+        if baseline == "auto":
+            base, kind = self.baseline(current)
+        else:
+            base, kind = baseline, "chosen"
+        return compare(current, base, self.previous(current), kind)
+
+    def approve(self, run: str, reason: str, by: str) -> dict:
+        """Accept a run as the baseline of the runs after it: its failures are known and accepted."""
+        if not reason.strip():
+            raise ConfigError("an approval needs a reason (--reason)")
+        results = self.load(run)
+        approval = {"run": results.run["id"], "reason": reason.strip(), "by": by,
+                    "approved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "verdict": results.verdict}
+        path = self.root / results.run["id"] / APPROVAL_FILE
+        try:
+            path.write_text(json.dumps(approval, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path}: {exc.strerror}") from exc
+        return approval
+
+    def approval(self, run_id: str) -> dict | None:
+        path = self.root / run_id / APPROVAL_FILE
+        try:
+            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        except (OSError, json.JSONDecodeError):
+            return None
 
 
 def target_key(target: dict) -> tuple:

@@ -2,18 +2,35 @@
 
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__, db, queries
-from ..results import RunResults, now_iso
 from ..lints import registry
+from ..errors import ConfigError
+from ..results import RunResults, now_iso
 from . import catalog, compare, expectations, scenarios
 
 
-def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True) -> RunResults:
-    expected = expectations.load(verify_dir, expect_file)  # bad files fail before any connection
-    scenario_dir = verify_dir / "scenarios"
-    scenario_files = scenarios.discover(scenario_dir)  # bad names fail before any connection too
+@dataclass(frozen=True)
+class Inputs:
+    """Everything verify reads from files, read and checked before any connection."""
+
+    expected: expectations.Expectations
+    scenarios: scenarios.Scenarios
+
+
+def prepare(verify_dir: Path, expect_file: Path | None = None) -> Inputs:
+    """Load and check verify/ (expectations, config, scenarios); ConfigError names file and line."""
+    if not registry.lints():
+        raise ConfigError("no lint found in the installed pgsuite: the package is incomplete (reinstall it)")
+    return Inputs(expectations.load(verify_dir, expect_file), scenarios.discover(verify_dir / "scenarios"))
+
+
+def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True,
+           inputs: Inputs | None = None) -> RunResults:
+    inputs = inputs or prepare(verify_dir, expect_file)  # bad files fail before any connection
+    expected = inputs.expected
     results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(), "tool": f"pgsuite {__version__}",
                               "command": "verify"})
     with db.connect(dsn) as conn:
@@ -22,6 +39,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
         live = catalog.read(conn, expected.exclude_schemas)
         introspection_ms = (time.perf_counter() - started) * 1000
         results.target["deployer"] = f"{live.deployer} (from the {live.deployer_source})"
+        results.catalog = live.document
         checks = compare.compare(expected, live)
         share = round(introspection_ms / max(len(checks), 1), 2)
         results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
@@ -29,7 +47,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
         results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress)
         conn.commit()
         if with_scenarios:
-            results.checks += scenarios.run(conn, scenario_dir, scenario_files)
+            results.checks += scenarios.run(conn, inputs.scenarios)
     results.run["finished_at"] = now_iso()
     return results
 

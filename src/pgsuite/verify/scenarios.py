@@ -4,41 +4,85 @@ always rolled back, so that running them against production changes nothing.
 verify/scenarios/_setup.sql (optional) runs first inside each scenario's transaction, for
 shared helpers (temporary functions). A scenario fails by raising; its error is the detail.
 Sequences advanced by a scenario stay advanced: sequences are not transactional.
+
+"Always rolled back" holds because a scenario cannot end its transaction: every file is parsed
+by PostgreSQL's own parser (pglast) before anything runs, and one that contains COMMIT, END,
+ROLLBACK (to no savepoint), BEGIN or PREPARE TRANSACTION is refused as bad input; after each
+scenario the transaction must still be open, or verify stops.
 """
 
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import pglast
 import psycopg
+from pglast import ast, enums
+from psycopg.pq import TransactionStatus
 
-from ..errors import ConfigError
+from ..errors import CheckFailed, ConfigError
 from ..results import Result
 
 SCENARIO_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
 TITLE = re.compile(r"^--\s*title:\s*(.+?)\s*$", re.MULTILINE)
 GUARDS = "SET LOCAL statement_timeout = '30s'; SET LOCAL lock_timeout = '5s'; SET LOCAL plpgsql.check_asserts = on;"
+# what stays inside the transaction: savepoints (and rolling back to one)
+INSIDE = {enums.TransactionStmtKind.TRANS_STMT_SAVEPOINT, enums.TransactionStmtKind.TRANS_STMT_RELEASE,
+          enums.TransactionStmtKind.TRANS_STMT_ROLLBACK_TO}
 
 
-def discover(folder: Path) -> list[Path]:
+@dataclass(frozen=True)
+class Scenarios:
+    """The scenario files of a folder, read and checked: (path, text) each, and the setup."""
+
+    folder: Path
+    files: tuple[tuple[Path, str], ...]
+    setup: str
+
+
+def discover(folder: Path) -> Scenarios:
+    """Read and check every scenario before anything runs (ConfigError names file and line)."""
     if not folder.is_dir():
-        return []
-    files = sorted(p for p in folder.glob("*.sql") if not p.name.startswith("_"))
-    for p in files:
+        return Scenarios(folder, (), "")
+    paths = sorted(p for p in folder.glob("*.sql") if not p.name.startswith("_"))
+    for p in paths:
         if not SCENARIO_FILE.match(p.name):
             raise ConfigError(f"{p}: scenario files are named NNNN_lowercase_name.sql (or _name.sql for helpers)")
-    return files
-
-
-def run(conn: psycopg.Connection, folder: Path, files: list[Path]) -> list[Result]:
-    """Run `files` (from discover(folder)), each after the folder's _setup.sql."""
     setup_path = folder / "_setup.sql"
-    setup = setup_path.read_text(encoding="utf-8") if setup_path.exists() else ""
-    return [_run_one(conn, path, setup) for path in files]
+    setup = _checked(setup_path) if setup_path.exists() else ""
+    return Scenarios(folder, tuple((p, _checked(p)) for p in paths), setup)
 
 
-def _run_one(conn, path: Path, setup: str) -> Result:
-    text = path.read_text(encoding="utf-8")
+def _checked(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        statements = pglast.parse_sql(text)
+    except pglast.parser.ParseError as exc:
+        message, index = (exc.args + (None,))[:2]
+        raise ConfigError(f"{path}:{_line(text, index)}: SQL syntax error: {message}") from exc
+    for raw in statements:
+        stmt = raw.stmt
+        if isinstance(stmt, ast.TransactionStmt) and enums.TransactionStmtKind(stmt.kind) not in INSIDE:
+            words = " ".join(text[raw.stmt_location:raw.stmt_location + (raw.stmt_len or len(text))].split())
+            raise ConfigError(f"{path}:{_line(text, raw.stmt_location)}: transaction control ({words.rstrip(';')}) is "
+                              "not allowed in a scenario: scenarios run in a transaction that verify rolls back")
+    return text
+
+
+def _line(text: str, index) -> int | str:
+    return text.count("\n", 0, index) + 1 if isinstance(index, int) else "?"
+
+
+def run(conn: psycopg.Connection, scenarios: Scenarios) -> list[Result]:
+    """Run every scenario, each after the folder's _setup.sql, each rolled back."""
+    return [_run_one(conn, path, text, scenarios.setup) for path, text in scenarios.files]
+
+
+def _run_one(conn, path: Path, text: str, setup: str) -> Result:
     scenario_id = path.name[:-4]
     title_match = TITLE.search(text)
     title = title_match.group(1) if title_match else scenario_id.split("_", 1)[1].replace("_", " ")
@@ -50,6 +94,9 @@ def _run_one(conn, path: Path, setup: str) -> Result:
             if setup:
                 conn.execute(setup)
             conn.execute(text)
+            if conn.info.transaction_status not in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+                raise CheckFailed(f"scenario {path}: its transaction ended inside the scenario; "
+                                  "its changes may have been committed: stopping verify")
     except psycopg.Error as exc:
         status = "fail"
         diag = exc.diag
