@@ -19,7 +19,9 @@ from pgsuite.migrate import runner
 from pgsuite.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_STATE_DIR = ROOT / ".pgsuite" / "test"
+TEST_STATE_DIR = Path(os.environ.get("PGSUITE_TEST_STATE_DIR") or ROOT / ".pgsuite" / "test")
+# the embedded server is stopped at the end of the session that started it (and only by that one)
+STARTED_HERE = not os.environ.get("PGSUITE_TEST_DSN") and not server.status(TEST_STATE_DIR).running
 
 
 def _server_params() -> dict:
@@ -95,6 +97,12 @@ def project_copy(tmp_path) -> Project:
 def login_roles():
     """The owner roles and the PostgREST-like authenticator the tests log in as."""
     ensure_roles(ADMIN_DSN)
+
+
+def pytest_unconfigure(config):
+    """Stop the embedded server this session started: no test leaves a server running."""
+    if STARTED_HERE:
+        server.stop(TEST_STATE_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def run() -> None:
     """
     debug = "--debug" in sys.argv[1:]
     try:
-        code = main.main(standalone_mode=False)
+        code = main.main(prog_name="pgsuite", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:  # bad usage: click's own message names the option, in one line
