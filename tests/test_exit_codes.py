@@ -96,8 +96,10 @@ def test_ctrl_c_exits_130_and_leaves_the_migration_unapplied(empty_db, sandbox):
     (sandbox.migrations_dir / "8001_slow.sql").write_text("CREATE TABLE slow (id int);\nSELECT pg_sleep(60);")
     (sandbox.migrations_dir / "8001_slow.rollback.sql").write_text("DROP TABLE slow;")
     env = {k: v for k, v in os.environ.items() if k not in ("PGSUITE_DSN", "DATABASE_URL")}
+    # as from a terminal: a shell that runs the tests in the background hands down SIGINT ignored
     proc = subprocess.Popen([sys.executable, "-m", "pgsuite", "--project", str(sandbox.root), "migrate", "apply",
-                             "--dsn", empty_db], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                             "--dsn", empty_db], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if query(empty_db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%pg_sleep(60)%%'"

@@ -43,9 +43,11 @@ def plan(project: Project, target: Target) -> Plan:
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
     entries = migration_status(project, target.dsn)
     result = Plan()
+    created: set[str] = set()
     for e in entries:
         if e.kind == "migration" and e.state == "pending":
-            result.pending.append({"id": e.name, "effects": [x.as_dict() for x in impact.analyse(files[e.name].statements)]})
+            effects = impact.analyse(files[e.name].statements, created)
+            result.pending.append({"id": e.name, "effects": [x.as_dict() for x in effects]})
         elif e.kind == "repeatable" and e.state != "applied":
             result.repeatables.append(e.name)
     return result
@@ -80,10 +82,11 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout)
     results.checks += checks
     by_name = {f.name: f for f in repeatable.discover(project.repeatables_dir)}
+    created: set[str] = set()  # tables this deployment created: nobody else waits on them
     results.deployment = {
-        "applied": [_applied_entry(files[m], seconds) for m, seconds in applied],
+        "applied": [_applied_entry(files[m], seconds, created) for m, seconds in applied],
         "not_applied": [m for m in pending if m not in dict(applied)],
-        "repeatables": [_repeatable_entry(by_name[name]) for name in repeatables],
+        "repeatables": [_repeatable_entry(by_name[name], created) for name in repeatables],
         "repeatables_pending": [name for name in changed if name not in repeatables],
         "migration_head": _head(project, target.dsn),
     }
@@ -163,7 +166,7 @@ def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]
     return checks, (outcome.repeatables if outcome else [])
 
 
-def _applied_entry(file: migration_files.MigrationFile, seconds: float) -> dict:
+def _applied_entry(file: migration_files.MigrationFile, seconds: float, created: set[str]) -> dict:
     return {
         "id": file.id,
         "seconds": round(seconds, 3),
@@ -171,13 +174,14 @@ def _applied_entry(file: migration_files.MigrationFile, seconds: float) -> dict:
         "transactional": file.transactional,
         "rollback_file": file.rollback_checksum is not None,
         "rollback_statements": len(file.rollback_statements),
-        "effects": [e.as_dict() for e in impact.analyse(file.statements)],
+        "effects": [e.as_dict() for e in impact.analyse(file.statements, created)],
     }
 
 
-def _repeatable_entry(file: repeatable.RepeatableFile) -> dict:
+def _repeatable_entry(file: repeatable.RepeatableFile, created: set[str]) -> dict:
     """A re-applied sql/ file and what its statements do to live tables (policies dropped and made...)."""
-    return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([file.path.read_text(encoding="utf-8")])]}
+    text = file.path.read_text(encoding="utf-8")
+    return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([text], created)]}
 
 
 def _head(project: Project, dsn: str) -> str | None:

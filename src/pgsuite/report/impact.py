@@ -15,7 +15,7 @@ from pglast import ast, enums
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
 NO_TABLE_LOCK = "none on existing tables"
 UNKNOWN = "unknown"
-NEW_TABLE = "new table in this migration: no other session can be waiting on it"
+NEW_TABLE = "a table created in this deployment: no other session can be waiting on it"
 NEEDS_REVIEW = "needs review: pgsuite does not analyse what it does"
 
 # ALTER TABLE subcommand -> (what it does, table lock, rewrite / scan note)
@@ -61,9 +61,11 @@ class Effect:
         return asdict(self)
 
 
-def analyse(statements: list[str] | tuple[str, ...]) -> list[Effect]:
+def analyse(statements: list[str] | tuple[str, ...], created: set[str] | None = None) -> list[Effect]:
+    """The effects of `statements`; `created` collects the tables they create, shared by the
+    caller across the migrations and repeatables of one deployment."""
     effects: list[Effect] = []
-    created: set[str] = set()
+    created = set() if created is None else created
     for text in statements:
         try:
             parsed = pglast.parse_sql(text)
@@ -109,7 +111,7 @@ def _effects(stmt, created: set[str]) -> list[Effect]:
         table = _rel(stmt.relation)
         return [_on_table(created, table, _alter(table, cmd)) for cmd in stmt.cmds or ()]
     if isinstance(stmt, ast.DropStmt):
-        return _drop(stmt)
+        return _drop(stmt, created)
     if isinstance(stmt, ast.RenameStmt):
         kind = enums.ObjectType(stmt.renameType).name.removeprefix("OBJECT_").lower().replace("_", " ")
         target = _rel(stmt.relation) if stmt.relation else ".".join(getattr(p, "sval", str(p)) for p in
@@ -157,7 +159,7 @@ def _effects(stmt, created: set[str]) -> list[Effect]:
     return [Effect("other", type(stmt).__name__, "not analysed", UNKNOWN)]
 
 
-def _drop(stmt) -> list[Effect]:
+def _drop(stmt, created: set[str]) -> list[Effect]:
     kind = enums.ObjectType(stmt.removeType).name.removeprefix("OBJECT_").lower().replace("_", " ")
     if kind in ("function", "procedure", "aggregate", "routine"):
         return [Effect("dropped", f"{kind} {_signature(obj)}", f"drops the {kind}", "none on tables",
@@ -165,7 +167,9 @@ def _drop(stmt) -> list[Effect]:
     parts = [[getattr(part, "sval", str(part)) for part in _parts(obj)] for obj in stmt.objects]
     if kind in ("policy", "trigger"):  # DROP POLICY p ON t: the name's last part, then its table
         lock = ACCESS_EXCLUSIVE if kind == "policy" else "SHARE ROW EXCLUSIVE"
-        return [Effect("dropped", f"{kind} {p[-1]} on {'.'.join(p[:-1])}", f"drops the {kind}", lock) for p in parts]
+        tables = [".".join(p[:-1]) if len(p) > 2 else f"public.{p[0]}" for p in parts]
+        return [_on_table(created, table, Effect("dropped", f"{kind} {p[-1]} on {table}", f"drops the {kind}", lock))
+                for p, table in zip(parts, tables)]
     names = [".".join(p) for p in parts]
     lock = "SHARE UPDATE EXCLUSIVE" if stmt.concurrent else (
         ACCESS_EXCLUSIVE if kind in ("table", "index", "view", "materialized view") else "none on tables")
