@@ -1,17 +1,25 @@
-"""Every lint has its documentation and a failing case of its own; a clean schema has no finding.
+"""Every lint has its documentation, a failing case and a passing case of its own; the project's
+schema, with the project's configuration, has no finding.
 
-Each failing case builds the offending object inside a transaction that is rolled back
-(splinter's way), except where PostgreSQL needs a commit (a failed concurrent index build).
+Each case builds its objects inside a transaction that is rolled back (splinter's way), except
+where PostgreSQL needs commits (a failed concurrent index build, statistics of scans and
+dead rows).
 """
+
+import time
 
 import psycopg
 import pytest
 from helpers import ROOT
 
 from pgsuite.lints.registry import Suppression, lints, run
+from pgsuite.verify.expectations import load
 
-SCHEMAS = ["public", "app_private"]
-OFFENDERS = {
+SCHEMAS = ["public", "app_private", "extensions"]
+CONFIG = load(ROOT / "verify")
+PROJECT = vars(CONFIG.project)
+
+OFFENDERS = {  # lint: (offending SQL, the object reported, a part of the detail)
     "0001_duplicate_index": (
         "CREATE INDEX dup_scheduling ON appointments (org_id, staff_id, start_time)",
         "public.appointments.dup_scheduling", "identical to idx_appointments_scheduling_lookup"),
@@ -39,38 +47,108 @@ OFFENDERS = {
         "GRANT EXECUTE ON FUNCTION cancel_appointment(uuid, uuid, text) TO PUBLIC",
         "public.cancel_appointment(uuid, uuid, text)", "is executable by PUBLIC"),
     "0009_multiple_permissive_policies": (
-        "CREATE POLICY customers_also ON customers FOR SELECT TO authenticated USING (true)",
+        "CREATE POLICY customers_also ON customers FOR SELECT TO authenticated USING (org_id IS NOT NULL)",
         "public.customers", "role authenticated has 2 permissive select policies (customers_also, customers_org_isolation)"),
     "0010_policy_claim_not_initplan": (
         "ALTER POLICY customers_org_isolation ON customers USING (org_id = app_private.request_org_id())",
         "public.customers", "policy customers_org_isolation on customers"),
     "0011_invalid_index": (None, "public.customers.customers_email_key", "is invalid"),
-    "0013_definer_schema_open_to_create": (
-        "GRANT CREATE ON SCHEMA app_private TO service_role", "app_private",
-        "schema app_private: service_role can CREATE in it, and 13 SECURITY DEFINER function(s) use it, e.g."),
     "0012_sequence_near_exhaustion": (
         "CREATE SEQUENCE public.ticket_seq AS integer; SELECT setval('public.ticket_seq', 2000000000)",
         "public.ticket_seq", "sequence ticket_seq has used 93.1 % of its range"),
+    "0013_definer_schema_open_to_create": (
+        "GRANT CREATE ON SCHEMA app_private TO service_role", "app_private",
+        "schema app_private: service_role can CREATE in it, and 13 SECURITY DEFINER function(s) use it, e.g."),
+    "0014_security_definer_view": (
+        "CREATE VIEW public.all_customers AS SELECT * FROM customers; GRANT SELECT ON public.all_customers TO authenticated",
+        "public.all_customers", "view all_customers is read with its owner's rights (no security_invoker), and "
+                                "authenticated can read it"),
+    "0015_rls_disabled_in_api": (
+        "CREATE TABLE public.notes (id int PRIMARY KEY); GRANT SELECT ON public.notes TO anon",
+        "public.notes", "table notes has row-level security disabled, and anon have privileges on it"),
+    "0016_extension_in_api_schema": (
+        "ALTER EXTENSION btree_gist SET SCHEMA public", "btree_gist",
+        "extension btree_gist lives in public, a schema the API exposes"),
+    "0017_materialized_view_in_api": (
+        "CREATE MATERIALIZED VIEW public.counts AS SELECT org_id, count(*) FROM appointments GROUP BY org_id;"
+        " GRANT SELECT ON public.counts TO authenticated",
+        "public.counts", "materialized view counts has no row-level security, and authenticated can read it"),
+    "0018_reg_type_column": (
+        "CREATE TABLE public.handlers (id int PRIMARY KEY, handler regproc)", "public.handlers",
+        "column handlers.handler is of type regproc"),
+    "0019_policy_always_true": (
+        "CREATE POLICY services_open ON services FOR UPDATE TO authenticated USING (true)", "public.services",
+        "policy services_open on services: USING (true) for authenticated"),
+    "0020_definer_executable_by_api_roles": (
+        "CREATE FUNCTION app_private.leak() RETURNS int LANGUAGE sql SECURITY DEFINER"
+        " SET search_path = pg_catalog, pg_temp AS 'SELECT 1'; GRANT EXECUTE ON FUNCTION app_private.leak() TO anon",
+        "app_private.leak()", "SECURITY DEFINER function leak() can be called by anon, authenticated"),
+    "0021_unused_index": (None, "public.customers.customers_phone_idx", "0 scans"),
+    "0022_table_bloat": (None, "public.bloated", "of its rows are dead"),
+}
+
+PASSING = {  # lint: SQL that comes close to its offence and must not be reported
+    "0001_duplicate_index": "CREATE INDEX customers_name_pattern ON customers (name text_pattern_ops);"
+                            " CREATE INDEX customers_name_c ON customers (name COLLATE \"C\");"
+                            " CREATE INDEX customers_name_plain ON customers (name);"
+                            " CREATE INDEX customers_name_with_email ON customers (name) INCLUDE (email)",
+    "0002_unindexed_foreign_key": "ALTER TABLE services ADD COLUMN lead_staff_id uuid,"
+                                  " ADD CONSTRAINT services_lead_staff_fkey FOREIGN KEY (org_id, lead_staff_id)"
+                                  " REFERENCES staff_members (org_id, id);"
+                                  " CREATE INDEX services_lead_staff ON services (org_id, lead_staff_id)",
+    "0003_no_primary_key": "CREATE TABLE public.keyed (id int PRIMARY KEY)",
+    "0004_rls_enabled_without_policies": "CREATE TABLE public.closed (id int PRIMARY KEY);"
+                                         " ALTER TABLE public.closed ENABLE ROW LEVEL SECURITY;"
+                                         " CREATE POLICY closed_none ON public.closed USING (false)",
+    "0005_policies_without_rls": "CREATE TABLE public.free (id int PRIMARY KEY)",
+    "0006_tenant_table_rls_not_forced": "CREATE TABLE public.lookup (code text PRIMARY KEY)",
+    "0007_definer_without_search_path": "ALTER FUNCTION cancel_appointment(uuid, uuid, text)"
+                                        " SET search_path = pg_catalog, public, pg_temp",
+    "0008_definer_executable_by_public": "GRANT EXECUTE ON FUNCTION cancel_appointment(uuid, uuid, text) TO anon",
+    "0009_multiple_permissive_policies": "CREATE POLICY customers_narrow ON customers AS RESTRICTIVE FOR SELECT"
+                                         " TO authenticated USING (org_id IS NOT NULL)",
+    "0010_policy_claim_not_initplan": "ALTER POLICY customers_org_isolation ON customers"
+                                      " USING (org_id = (SELECT app_private.request_org_id()))",
+    "0011_invalid_index": "CREATE UNIQUE INDEX customers_email_key ON customers (org_id, email)",
+    "0012_sequence_near_exhaustion": "CREATE SEQUENCE public.ticket_seq AS bigint;"
+                                     " SELECT setval('public.ticket_seq', 2000000000)",
+    "0013_definer_schema_open_to_create": "CREATE SCHEMA scratch; GRANT CREATE ON SCHEMA scratch TO service_role",
+    "0014_security_definer_view": "CREATE VIEW public.my_customers WITH (security_invoker = true) AS"
+                                  " SELECT * FROM customers; GRANT SELECT ON public.my_customers TO authenticated",
+    "0015_rls_disabled_in_api": "CREATE TABLE public.internal_notes (id int PRIMARY KEY)",
+    "0016_extension_in_api_schema": "SELECT 1",  # btree_gist lives in `extensions`
+    "0017_materialized_view_in_api": "CREATE MATERIALIZED VIEW public.counts AS SELECT org_id, count(*)"
+                                     " FROM appointments GROUP BY org_id",
+    "0018_reg_type_column": "CREATE TABLE public.handlers (id int PRIMARY KEY, relation regclass, kind regtype)",
+    "0019_policy_always_true": "CREATE POLICY services_all ON services FOR UPDATE TO service_role USING (true)",
+    "0020_definer_executable_by_api_roles": "CREATE FUNCTION app_private.internal() RETURNS int LANGUAGE sql"
+                                            " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'SELECT 1';"
+                                            " REVOKE EXECUTE ON FUNCTION app_private.internal() FROM PUBLIC;"
+                                            " GRANT EXECUTE ON FUNCTION app_private.internal() TO service_role",
+    "0021_unused_index": None,  # below: an index that was scanned
+    "0022_table_bloat": None,  # below: the same table, vacuumed
 }
 
 
-def test_every_lint_is_documented_and_has_a_failing_case():
+def test_every_lint_is_documented_and_has_a_failing_and_a_passing_case():
     ids = [lint.id for lint in lints()]
-    assert ids == sorted(OFFENDERS), "a lint without a failing case below, or a case without a lint"
+    assert ids == sorted(OFFENDERS) == sorted(PASSING), "a lint without its cases below, or a case without a lint"
     for lint_id in ids:
         doc = ROOT / "docs" / "lints" / f"{lint_id}.md"
         assert doc.exists(), f"{doc} is missing"
         assert doc.read_text().startswith(f"# {lint_id} — ")
 
 
-def test_a_clean_schema_has_no_finding(db):
+def findings(conn, lint_id, suppressions=(), project=None):
+    return next(r for r in run(conn, SCHEMAS, list(suppressions), PROJECT if project is None else project)
+                if r.id == f"lint.{lint_id}")
+
+
+def test_the_projects_schema_with_its_configuration_has_no_finding(db):
     with psycopg.connect(db) as conn:
-        results = run(conn, SCHEMAS, [])
-    assert [(r.id, r.status) for r in results if r.status != "pass"] == []
-
-
-def findings(conn, lint_id, suppressions=()):
-    return next(r for r in run(conn, SCHEMAS, list(suppressions)) if r.id == f"lint.{lint_id}")
+        results = run(conn, SCHEMAS, CONFIG.suppress, PROJECT)
+    judged = [(r.id, r.status) for r in results if r.status not in ("pass",)]
+    assert judged == [("lint.0021_unused_index", "skip")]  # statistics younger than a week: not judged
 
 
 @pytest.mark.parametrize("lint_id", sorted(k for k, v in OFFENDERS.items() if v[0]))
@@ -78,13 +156,28 @@ def test_lint_flags_its_offender(db, lint_id):
     offence, obj, message = OFFENDERS[lint_id]
     with psycopg.connect(db) as conn, conn.transaction(force_rollback=True):
         conn.execute(offence)
-        result = findings(conn, lint_id)
-        assert result.status == "fail", result
+        result = findings(conn, lint_id, CONFIG.suppress)
+        lint = next(lint for lint in lints() if lint.id == lint_id)
+        assert result.status == ("fail" if lint.level == "error" else "warn"), result
         assert obj in result.object and message in result.detail, result
         assert result.remediation
-        # suppressed for that object, with a reason: no longer failing, and the reason is shown
-        muted = findings(conn, lint_id, [Suppression(lint_id, obj, "accepted in review #12")])
+        # suppressed for that object, with a reason: no longer reported, and the reason is shown
+        muted = findings(conn, lint_id, [*CONFIG.suppress, Suppression(lint_id, obj, "accepted in review #12")])
         assert muted.status == "pass" and "accepted in review #12" in muted.detail
+
+
+@pytest.mark.parametrize("lint_id", sorted(k for k, v in PASSING.items() if v))
+def test_lint_passes_what_comes_close(db, lint_id):
+    with psycopg.connect(db) as conn, conn.transaction(force_rollback=True):
+        conn.execute(PASSING[lint_id])
+        result = findings(conn, lint_id, CONFIG.suppress)
+        assert result.status == "pass", result
+
+
+def test_a_lint_without_the_project_settings_it_needs_is_not_run(db):
+    with psycopg.connect(db) as conn:
+        result = findings(conn, "0014_security_definer_view", project={})
+    assert result.status == "skip" and result.detail == "not run: needs project.api_roles in verify/config.yaml"
 
 
 def test_invalid_index_from_a_failed_concurrent_build(db):
@@ -97,3 +190,45 @@ def test_invalid_index_from_a_failed_concurrent_build(db):
         result = findings(conn, "0011_invalid_index")
     _, obj, message = OFFENDERS["0011_invalid_index"]
     assert result.status == "fail" and result.object == obj and message in result.detail
+
+
+def _flushed_stats(conn, sql: str, until: str, timeout_s: float = 10.0) -> None:
+    """Run `sql` so that the statistics system counts it, and wait until `until` sees it."""
+    conn.execute(sql)
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    conn.execute("SELECT 1")  # the flush happens at the end of a statement
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        if conn.execute(until).fetchone()[0]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the statistics never showed: {until}")
+
+
+def test_an_index_never_scanned_is_unused_once_the_statistics_are_old_enough(db):
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE INDEX customers_phone_idx ON customers (phone)")
+        young = findings(conn, "0021_unused_index")
+        assert young.status == "skip" and "7 day(s) at least are needed" in young.detail
+        unused = findings(conn, "0021_unused_index", project={**PROJECT, "unused_index_days": 0})
+        _, obj, message = OFFENDERS["0021_unused_index"]
+        assert unused.status == "warn" and obj in unused.object and message in unused.detail
+        _flushed_stats(conn, "SET enable_seqscan = off; SELECT count(*) FROM customers WHERE phone = 'x'",
+                       "SELECT idx_scan > 0 FROM pg_stat_user_indexes WHERE indexrelname = 'customers_phone_idx'")
+        used = findings(conn, "0021_unused_index", project={**PROJECT, "unused_index_days": 0})
+        assert "customers_phone_idx" not in used.detail
+
+
+def test_a_table_with_many_dead_rows_is_bloated_until_vacuumed(db):
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.bloated (id int PRIMARY KEY, pad text) WITH (autovacuum_enabled = off)")
+        conn.execute("INSERT INTO public.bloated SELECT g, repeat('x', 100) FROM generate_series(1, 100000) AS g")
+        _flushed_stats(conn, "DELETE FROM public.bloated WHERE id % 2 = 0",
+                       "SELECT n_dead_tup >= 50000 FROM pg_stat_user_tables WHERE relname = 'bloated'")
+        bloated = findings(conn, "0022_table_bloat")
+        _, obj, message = OFFENDERS["0022_table_bloat"]
+        assert bloated.status == "warn" and obj in bloated.object and message in bloated.detail
+        _flushed_stats(conn, "VACUUM public.bloated",
+                       "SELECT n_dead_tup = 0 FROM pg_stat_user_tables WHERE relname = 'bloated'")
+        assert findings(conn, "0022_table_bloat").status == "pass"

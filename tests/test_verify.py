@@ -183,7 +183,7 @@ BAD_FILES = [
      ":2: suppress[0].lint: unknown lint '9999_nope'"),
     ("suppression without a reason", "suppress:\n  - {lint: 0003_no_primary_key, object: public.x}\n",
      ":2: suppress[0]: a suppression is {lint, object, reason}"),
-    ("bad drift setting", "settings:\n  drift: ignore\n", ":2: settings.drift: expected fail or warn, found 'ignore'"),
+    ("bad drift setting", "settings:\n  drift: ignore\n", ":2: settings.drift: expected fail or warn, found a string 'ignore'"),
 ]
 
 

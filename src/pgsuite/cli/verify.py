@@ -42,7 +42,9 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
 @dsn_option
 @output_option
 @click.option("--schema", "schemas", multiple=True, help="Only this schema (repeatable). Default: every schema.")
+@click.option("--portable", is_flag=True,
+              help="Leave out what differs between servers with the same schema (extension versions).")
 @click.pass_obj
-def verify_snapshot(obj: Context, dsn, output, schemas):
+def verify_snapshot(obj: Context, dsn, output, schemas, portable):
     """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
-    emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None), output)
+    emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None, portable=portable), output)

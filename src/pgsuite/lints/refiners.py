@@ -3,15 +3,14 @@
 import pglast
 from pglast import ast, visitors
 
-CLAIM_FUNCTIONS = {"current_setting", "request_org_id", "request_actor", "uid", "jwt", "role"}
+def claim_calls_outside_subquery(rows: list[dict], project: dict) -> list[dict]:
+    """Keep the policies whose expression calls a claim function (current_setting, or one of the
+    project's claim_functions) outside any subquery."""
+    names = {"current_setting"} | {name.split(".")[-1] for name in project.get("claim_functions") or []}
+    return [row for row in rows if _has_unwrapped_claim_call(row["expression"], names)]
 
 
-def claim_calls_outside_subquery(rows: list[dict]) -> list[dict]:
-    """Keep the policies whose expression calls a claim function outside any subquery."""
-    return [row for row in rows if _has_unwrapped_claim_call(row["expression"])]
-
-
-def _has_unwrapped_claim_call(expression: str) -> bool:
+def _has_unwrapped_claim_call(expression: str, names: set[str]) -> bool:
     tree = pglast.parse_sql(f"SELECT {expression}")
     found = False
 
@@ -19,7 +18,7 @@ def _has_unwrapped_claim_call(expression: str) -> bool:
         def visit_FuncCall(self, ancestors, node):
             nonlocal found
             name = node.funcname[-1].sval
-            if name in CLAIM_FUNCTIONS and not _inside(ancestors, ast.SubLink):
+            if name in names and not _inside(ancestors, ast.SubLink):
                 found = True
 
     Finder()(tree)

@@ -1,5 +1,13 @@
-"""Discover the lints (lints/NNNN_slug.sql, by glob) and run them as checks."""
+"""Discover the lints (lints/NNNN_slug.sql, by glob) and run them as checks.
 
+A lint is one SQL file returning (object, detail) rows, one per finding, with a header: title,
+level (error or warning), remediation, optionally `refine` (a Python post-filter) and `needs`
+(the project settings it reads, from verify/config.yaml's `project:`). Its parameters are the
+schemas verify reads and every project setting. A row whose object is NULL means the lint
+could not judge (its detail says why): the check is "not run", never a pass.
+"""
+
+import fnmatch
 import re
 import time
 from dataclasses import dataclass
@@ -14,7 +22,7 @@ from ..results import Result
 from .refiners import REFINERS
 
 LINT_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
-HEADER = re.compile(r"^--\s*(title|level|remediation|refine):\s*(.+?)\s*$")
+HEADER = re.compile(r"^--\s*(title|level|remediation|refine|needs):\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Lint:
     remediation: str
     sql: str
     refine: str | None = None
+    needs: tuple[str, ...] = ()  # project settings without which it cannot judge
 
 
 @dataclass(frozen=True)
@@ -55,46 +64,53 @@ def _parse(lint_id: str, text: str) -> Lint:
         raise ConfigError(f"lint {lint_id}: header lacks {', '.join(sorted(missing))}")
     if meta.get("refine") and meta["refine"] not in REFINERS:
         raise ConfigError(f"lint {lint_id}: unknown refine step {meta['refine']!r}")
-    return Lint(lint_id, meta["title"], meta["level"], meta["remediation"], text, meta.get("refine"))
+    needs = tuple(n.strip() for n in meta.get("needs", "").split(",") if n.strip())
+    return Lint(lint_id, meta["title"], meta["level"], meta["remediation"], text, meta.get("refine"), needs)
 
 
-def run(conn, schemas: list[str], suppressions: list[Suppression]) -> list[Result]:
-    """One Result per lint over `schemas`: pass, or fail listing its findings (suppressed ones noted)."""
-    results = []
+def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict | None = None) -> list[Result]:
+    """One Result per lint over `schemas`: pass, fail (or warn) listing its findings (suppressed ones
+    noted), skip when it cannot judge, error when it could not run."""
+    project = project or {}
+    params = {"schemas": schemas, **{k: v if v is not None else "" for k, v in project.items()}}
     scope = ", ".join(schemas)
+    results = []
     for lint in lints():
         started = time.perf_counter()
+        base = Result(id=f"lint.{lint.id}", category="lints", title=f"{lint.id}: {lint.title}", status="pass",
+                      object=scope, sql=lint.sql, level="error" if lint.level == "error" else "warning")
+        missing = [n for n in lint.needs if not project.get(n)]
+        if missing:
+            results.append(base.with_(status="skip", detail="not run: needs " + ", ".join(
+                f"project.{n}" for n in missing) + " in verify/config.yaml"))
+            continue
         try:
             with conn.transaction():
-                rows = conn.cursor(row_factory=dict_row).execute(lint.sql, {"schemas": schemas}).fetchall()
+                rows = conn.cursor(row_factory=dict_row).execute(lint.sql, params).fetchall()
             if lint.refine:
-                rows = REFINERS[lint.refine](rows)
+                rows = REFINERS[lint.refine](rows, project)
         except psycopg.Error as exc:  # the lint itself could not run: say so, never "pass"
-            results.append(Result(id=f"lint.{lint.id}", category="lints", title=f"{lint.id}: {lint.title}",
-                                  status="error", object=scope, detail=f"[{exc.sqlstate}] {str(exc).strip()}",
-                                  sql=lint.sql, duration_ms=round((time.perf_counter() - started) * 1000, 2)))
+            results.append(base.with_(status="error", detail=f"[{exc.sqlstate}] {str(exc).strip()}",
+                                      duration_ms=round((time.perf_counter() - started) * 1000, 2)))
+            continue
+        duration = round((time.perf_counter() - started) * 1000, 2)
+        unjudged = [row["detail"] for row in rows if row["object"] is None]
+        if unjudged:
+            results.append(base.with_(status="skip", detail="not run: " + "; ".join(unjudged), duration_ms=duration))
             continue
         silenced = [s for s in suppressions if s.lint == lint.id]
         kept, muted = [], []
         for row in rows:
-            match = next((s for s in silenced if s.object == row["object"]), None)
+            match = next((s for s in silenced if fnmatch.fnmatchcase(row["object"], s.object)), None)
             (muted if match else kept).append((row, match))
         detail = "\n".join(row["detail"] for row, _ in kept)
         notes = "\n".join(f"suppressed: {row['detail']} ({s.reason})" for row, s in muted)
-        results.append(
-            Result(
-                id=f"lint.{lint.id}",
-                category="lints",
-                title=f"{lint.id}: {lint.title}",
-                status=("fail" if lint.level == "error" else "warn") if kept else "pass",
-                object=", ".join(sorted({row["object"] for row, _ in kept})) or scope,
-                expected="no findings",
-                actual=f"{len(kept)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
-                detail="\n".join(part for part in (detail, notes) if part),
-                remediation=lint.remediation if kept else "",
-                sql=lint.sql,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                level="error" if lint.level == "error" else "warning",
-            )
-        )
+        results.append(base.with_(
+            status=("fail" if lint.level == "error" else "warn") if kept else "pass",
+            object=", ".join(sorted({row["object"] for row, _ in kept})) or scope,
+            expected="no findings",
+            actual=f"{len(kept)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
+            detail="\n".join(part for part in (detail, notes) if part),
+            remediation=lint.remediation if kept else "",
+            duration_ms=duration))
     return results

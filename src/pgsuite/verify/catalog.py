@@ -22,6 +22,8 @@ def read(conn, exclude_schemas: list[str]) -> Catalog:
     rows: dict[str, list[dict]] = {}
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # names print the same whatever the session's search_path: qualified, but for pg_catalog's
+        conn.execute("SET LOCAL search_path = pg_catalog")
         cur = conn.cursor(row_factory=dict_row)
         schemas = kinds.by_name("schemas")
         rows["schemas"] = [r for r in cur.execute(schemas.sql, {"schemas": []}).fetchall()

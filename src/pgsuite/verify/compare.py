@@ -62,7 +62,7 @@ def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, 
         area_id, title = f"{check_id}.{area}", f"{label}: {' and '.join(parts)}"
         sql = "\n\n".join(catalog.sql[k].strip() for k in dict.fromkeys(
             kind.name if part in kind.attributes else part for part in parts))
-        declared = [part for part in parts if part in spec]
+        declared = [part for part in parts if part in spec or part in kind.always]
         if live is None:
             results.append(_missing(area_id, title, qualified, sql, f"{label}: expected, found none"))
             continue
@@ -71,7 +71,7 @@ def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, 
                                   detail=f"not checked: the expectations declare no {' or '.join(parts)}"))
             continue
         problems, drift = [], []
-        own = {part: spec[part] for part in declared if part in kind.attributes}
+        own = {part: spec.get(part) for part in declared if part in kind.attributes}
         problems += _attributes(kind, label, own, live)
         for child in (kinds.by_name(part) for part in declared if part not in kind.attributes):
             p, d = _children(child, spec[child.name] or {}, live.get(child.name, {}))
@@ -104,18 +104,20 @@ def _children(kind, expected: dict, live: dict) -> tuple[list[str], list[str]]:
 
 def _attributes(kind, label: str, expected: dict, live: dict) -> list[str]:
     """Differences in the attributes of one object; declared_only kinds check what is declared."""
-    names = list(expected) + ([] if kind.declared_only else
-                              [a for a in kind.attributes if a in live and a not in expected])
+    names = list(expected) + [a for a in kind.attributes if a in live and a not in expected
+                              and (not kind.declared_only or a in kind.always)]
     diffs = []
     for attribute in names:
         want, have = expected.get(attribute), live.get(attribute)
-        if kind.attributes.get(attribute) == kinds.GRANTS:
+        schema = kind.attributes.get(attribute, {})
+        if schema is kinds.GRANTS:
             diffs += _grants(label, want or {}, have or {})
-        elif isinstance(kind.attributes.get(attribute), dict):  # a nested mapping: each entry
+        elif "properties" in schema:  # a nested mapping (a table's rls): each entry
             diffs += [f"{label}: expected {attribute}.{key} {_show(v)}, found {_show((have or {}).get(key))}"
                       for key, v in (want or {}).items() if v != (have or {}).get(key)]
         elif _canonical(kind, attribute, want) != _canonical(kind, attribute, have):
-            diffs.append(f"{label}: expected {attribute} {_show(want)}, found {_show(have)}")
+            explained = kind.explain(attribute, want, have) if kind.explain else None
+            diffs.append(f"{label}: " + (explained or f"expected {attribute} {_show(want)}, found {_show(have)}"))
     return diffs
 
 
@@ -161,6 +163,8 @@ def _show(value) -> str:
         return "none"
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -1,36 +1,50 @@
 """What the database must be: the declared catalog, settings and lint suppressions.
 
 Files: every verify/*.yaml (merged; an object declared twice is an error), or one file given
-with --expect (then verify/config.yaml still supplies settings and suppressions).
-The document, its shape taken from the catalog kinds (verify/kinds/):
-
-    roles:      {name: {login, superuser, bypassrls}}
-    extensions: {name: {schema, version}}
-    schemas:
-      <schema>:
-        owner: ...          grants: {role: [USAGE, CREATE]}
-        tables:    {name: {owner, grants, rls, columns, constraints, indexes, policies, triggers}}
-        functions: {"name(argument types)": {kind, arguments, returns, ..., owner, execute}}
+with --expect (then verify/config.yaml still supplies settings and suppressions). Each file is
+validated against the document's JSON Schema (made from the catalog kinds, verify/kinds/; also
+the format's reference, docs/expectations.md), and an error names file, line and key.
 
 Declaring an object is how you expect it: every attribute of a declared column, constraint,
-index, policy, trigger or function is compared, and an optional one left out means "none".
-A section left out of a schema or table (say, triggers) is not checked. Role names may be
-written `${deployer}` (see placeholders.py). The older single-schema form (top-level
-`schema:`, `tables:`, `functions:`) is read as that schema's section.
+policy, trigger, view, sequence, type or function is compared, and an optional one left out
+means "none" (tables, schemas, indexes, roles and extensions: only what is declared). A section
+left out of a schema or table (say, triggers) is not checked. Role names may be written
+`${deployer}` (see placeholders.py). The older single-schema form (top-level `schema:`,
+`tables:`, `functions:`) is read as that schema's section.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+
+import jsonschema
 
 from ..errors import ConfigError
 from ..lints.registry import Suppression, lints
 from . import kinds, yamlfile
 from .kinds import STR, STRS
 
-SETTINGS = {"drift": STR, "ignore_tables": STRS, "ignore_functions": STRS, "exclude_schemas": STRS}
 DEFAULT_IGNORED_TABLES = ["_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock", "yoyo_tmp_*"]
 DEFAULT_EXCLUDED_SCHEMAS = ["pgsuite"]  # pgsuite's own ledger
 LEGACY_SECTIONS = ("tables", "functions")
+NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"\S", "description": "a non-empty string"}
+PROJECT = {  # what a project is made of, for the lints: nothing of it is pgsuite's own
+    "api_schemas": STRS, "api_roles": STRS, "trusted_roles": STRS, "tenant_column": STR,
+    "tenant_tables": STRS, "claim_functions": STRS, "unused_index_days": kinds.INT,
+}
+
+
+@dataclass
+class Project:
+    """This project's knowledge, from verify/config.yaml's `project:`: the lints read it."""
+
+    api_schemas: list[str] = field(default_factory=list)  # what PostgREST (or the like) exposes
+    api_roles: list[str] = field(default_factory=list)  # untrusted: the API's callers
+    trusted_roles: list[str] = field(default_factory=list)  # API roles that may bypass tenancy
+    tenant_column: str = ""  # the column naming the tenant in every tenant table
+    tenant_tables: list[str] = field(default_factory=list)  # tables without that column that are tenants'
+    claim_functions: list[str] = field(default_factory=list)  # what policies call to read the caller's claim
+    unused_index_days: int = 7  # statistics younger than this cannot call an index unused
 
 
 @dataclass
@@ -41,24 +55,43 @@ class Expectations:
     ignore_functions: list[str] = field(default_factory=list)
     exclude_schemas: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_SCHEMAS))
     suppress: list[Suppression] = field(default_factory=list)
+    project: Project = field(default_factory=Project)
     sources: list[Path] = field(default_factory=list)
 
 
-def object_spec(kind: kinds.Kind) -> tuple:
-    """The expectations schema of one object of `kind`, the kinds declared inside it included."""
-    attributes = dict(kind.attributes)
+def object_schema(kind: kinds.Kind) -> dict:
+    """The JSON Schema of one object of `kind`, the kinds declared inside it included."""
+    properties = dict(kind.attributes)
     for child in kinds.children(kind):
-        attributes[child.name] = ("map", object_spec(child))
-    return ("object", attributes, kind.required)
+        properties[child.name] = {"type": "object", "additionalProperties": object_schema(child),
+                                  "description": f"a mapping of {child.label()} names"}
+    return {"type": "object", "properties": properties, "additionalProperties": False,
+            "required": sorted(kind.required), "description": f"a {kind.label()}", "x-kind": kind.name}
 
 
-def document_spec() -> dict:
-    spec = {"settings": SETTINGS, "suppress": "suppressions"}
+@cache
+def document_schema() -> dict:
+    """The JSON Schema of an expectations file: the format's reference (docs/expectations.md)."""
+    settings = {"drift": {"enum": ["fail", "warn"], "description": "fail or warn"}, "ignore_tables": STRS,
+                "ignore_functions": STRS, "exclude_schemas": STRS}
+    suppression = {"type": "object", "required": ["lint", "object", "reason"], "additionalProperties": False,
+                   "description": "a suppression is {lint, object, reason}, each a non-empty string (the reason "
+                                  "is required)",
+                   "properties": {"lint": {"enum": [lint.id for lint in lints()], "description": "a known lint"},
+                                  "object": NON_EMPTY, "reason": NON_EMPTY}}
+    properties = {
+        "settings": kinds.mapping(settings),
+        "project": kinds.mapping(PROJECT),
+        "suppress": {"type": "array", "items": suppression, "description": "a list of {lint, object, reason}"},
+    }
     for kind in kinds.at_level("database"):
-        spec[kind.name] = ("map", object_spec(kind))
-    schema_spec = object_spec(kinds.by_name("schemas"))[1]
-    spec.update({"schema": STR, **{s: schema_spec[s] for s in LEGACY_SECTIONS}})
-    return spec
+        properties[kind.name] = {"type": "object", "additionalProperties": object_schema(kind),
+                                 "description": f"a mapping of {kind.label()} names"}
+    schema_spec = object_schema(kinds.by_name("schemas"))["properties"]
+    properties.update({"schema": STR, **{s: schema_spec[s] for s in LEGACY_SECTIONS}})
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "pgsuite expectations",
+            "type": "object", "properties": properties, "additionalProperties": False,
+            "description": "a mapping"}
 
 
 def load(verify_dir: Path, expect_file: Path | None = None) -> Expectations:
@@ -73,31 +106,61 @@ def load(verify_dir: Path, expect_file: Path | None = None) -> Expectations:
             raise ConfigError(f"{verify_dir}: no expectations (*.yaml); write them with `pgsuite verify snapshot`")
     result = Expectations(sources=files)
     seen: dict[tuple, Path] = {}
-    spec = document_spec()
     for path in files:
         data, lines = yamlfile.load(path)
         if data is None:
             continue
-        _check(data, spec, (), path, lines)
+        validate(data, path, lines)
         _merge(result, data, path, lines, seen)
     return result
+
+
+def validate(data, path: Path, lines: dict) -> None:
+    """ConfigError naming file, line and key for the first thing the schema refuses."""
+    validator = jsonschema.Draft202012Validator(document_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (_line(lines, tuple(e.absolute_path)),
+                                                                 list(map(str, e.absolute_path))))
+    if errors:
+        key, message = _explain(errors[0])
+        raise ConfigError(f"{path}:{_line(lines, key)}: {_dotted(key)}: {message}")
+
+
+def _explain(error) -> tuple[tuple, str]:
+    """(key path, message) in the words of this format, not of JSON Schema."""
+    key, schema, value = tuple(error.absolute_path), error.schema, error.instance
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(value) - set(schema.get("properties", {})))[0]
+        return key + (unknown,), f"unknown key (known: {', '.join(schema.get('properties', {}))})"
+    if error.validator == "required":
+        if "suppression" in schema.get("description", ""):
+            return key, schema["description"]
+        return key, "missing " + ", ".join(sorted(set(schema["required"]) - set(value)))
+    parent = error.parent.schema if error.parent else None
+    if error.validator == "enum" and schema.get("description") == "a known lint":
+        return key, f"unknown lint {value!r}"
+    if error.validator in ("minLength", "pattern") and key and key[0] == "suppress":
+        return key[:2], _suppression_description()
+    if error.validator == "type" and key and key[0] == "suppress" and len(key) == 2:
+        return key, _suppression_description()
+    expected = schema.get("description") or (parent or {}).get("description") or error.message
+    return key, f"expected {expected}, found {_kind(value)} {value!r}" if error.validator in ("type", "enum") \
+        else f"{expected}: {error.message}"
+
+
+def _suppression_description() -> str:
+    return document_schema()["properties"]["suppress"]["items"]["description"]
 
 
 def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict) -> None:
     settings = data.get("settings") or {}
     if "drift" in settings:
-        if settings["drift"] not in ("fail", "warn"):
-            raise ConfigError(f"{_where(path, lines, ('settings', 'drift'))} settings.drift: "
-                              f"expected fail or warn, found {settings['drift']!r}")
         result.drift = settings["drift"]
     result.ignore_tables += settings.get("ignore_tables", [])
     result.ignore_functions += settings.get("ignore_functions", [])
     result.exclude_schemas += settings.get("exclude_schemas", [])
-    known = {lint.id for lint in lints()}
-    for i, entry in enumerate(data.get("suppress") or []):
-        if entry.get("lint") not in known:
-            raise ConfigError(f"{_where(path, lines, ('suppress', i))} suppress[{i}].lint: "
-                              f"unknown lint {entry.get('lint')!r}")
+    for name, value in (data.get("project") or {}).items():
+        setattr(result.project, name, value)
+    for entry in data.get("suppress") or []:
         result.suppress.append(Suppression(entry["lint"], entry["object"], entry["reason"]))
     declared = [(kind.name, name, (kind.name, name), spec)
                 for kind in kinds.at_level("database") if kind.name != "schemas"
@@ -115,10 +178,10 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
             declared.append((f"schemas.{legacy_schema}.{section}", name, (section, name), spec))
     for where, name, key, spec in declared:
         if (where, name) in seen:
-            raise ConfigError(f"{_where(path, lines, key)} {where}.{name} is already declared in {seen[(where, name)]}")
+            raise ConfigError(f"{path}:{_line(lines, key)}: {where}.{name} is already declared in "
+                              f"{seen[(where, name)]}")
         seen[(where, name)] = path
-        section = _section(result.document, where)
-        section[name] = spec or {}
+        _section(result.document, where)[name] = spec or {}
 
 
 def _section(document: dict, where: str) -> dict:
@@ -129,61 +192,19 @@ def _section(document: dict, where: str) -> dict:
     return node
 
 
-def _check(value, spec, key: tuple, path: Path, lines: dict) -> None:
-    """Validate `value` against `spec`, raising ConfigError naming file, line and key."""
-    dotted = ".".join(map(str, key)) or "(document)"
-    if spec == "suppressions":
-        if not isinstance(value, list):
-            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a list of {{lint, object, reason}}")
-        for i, entry in enumerate(value):
-            if not isinstance(entry, dict) or set(entry) != {"lint", "object", "reason"} or not all(
-                isinstance(v, str) and v.strip() for v in entry.values()
-            ):
-                raise ConfigError(f"{_where(path, lines, key + (i,))} {dotted}[{i}]: a suppression is "
-                                  "{lint, object, reason}, each a non-empty string (the reason is required)")
-        return
-    if isinstance(spec, tuple) and spec[0] == "map":  # names -> spec[1]
-        if not isinstance(value, dict):
-            raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping of names, found {_kind(value)}")
-        for name, item in value.items():
-            _check(item if item is not None else {}, spec[1], key + (name,), path, lines)
-        return
-    if isinstance(spec, tuple) and spec[0] == "object":
-        _check_mapping(value, spec[1], key, path, lines)
-        missing = spec[2] - set(value)
-        if missing:
-            raise ConfigError(f"{_where(path, lines, key)} {dotted}: missing {', '.join(sorted(missing))}")
-        return
-    if isinstance(spec, dict):
-        _check_mapping(value, spec, key, path, lines)
-        return
-    ok = {
-        STR: isinstance(value, str),
-        kinds.OPTIONAL_STR: value is None or isinstance(value, str),
-        kinds.BOOL: isinstance(value, bool),
-        STRS: isinstance(value, list) and all(isinstance(v, str) for v in value),
-    }[spec]
-    if not ok:
-        raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected {spec}, found {_kind(value)} {value!r}")
-
-
-def _check_mapping(value, spec: dict, key: tuple, path: Path, lines: dict) -> None:
-    dotted = ".".join(map(str, key)) or "(document)"
-    if not isinstance(value, dict):
-        raise ConfigError(f"{_where(path, lines, key)} {dotted}: expected a mapping, found {_kind(value)}")
-    for name, item in value.items():
-        if name not in spec:
-            raise ConfigError(f"{_where(path, lines, key + (name,))} {dotted}.{name}: unknown key "
-                              f"(known: {', '.join(spec)})")
-        _check(item, spec[name], key + (name,), path, lines)
-
-
-def _where(path: Path, lines: dict, key: tuple) -> str:
+def _line(lines: dict, key: tuple) -> int:
     while key and key not in lines:
         key = key[:-1]
-    return f"{path}:{lines.get(key, 1)}:"
+    return lines.get(key, 1)
+
+
+def _dotted(key: tuple) -> str:
+    text = ""
+    for part in key:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
 
 
 def _kind(value) -> str:
-    return {dict: "a mapping", list: "a list", bool: "a boolean", str: "a string", type(None): "null"}.get(
-        type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "a boolean", str: "a string", type(None): "null",
+            int: "an integer"}.get(type(value), type(value).__name__)

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 import pglast
+from pglast.parser import ParseError, scan
 from pglast.stream import RawStream
 
 TYPE_ALIASES = {
@@ -23,7 +24,7 @@ ORDERING = re.compile(r"^(?P<expr>.*?)(?P<order>(\s+(ASC|DESC))?(\s+NULLS\s+(FIR
 WRAPPERS = {
     "expression": "SELECT {}",
     "constraint": "ALTER TABLE t ADD CONSTRAINT c {}",
-    "trigger": "{}",
+    "statement": "{}",
 }
 
 
@@ -33,7 +34,7 @@ def sql(kind: str, text: str | None) -> str | None:
         return None
     try:
         return RawStream()(pglast.parse_sql(WRAPPERS[kind].format(text)))
-    except pglast.parser.ParseError:
+    except ParseError:
         return " ".join(text.split())
 
 
@@ -61,5 +62,25 @@ def constraint(text: str | None) -> str | None:
     return sql("constraint", text)
 
 
-def trigger(text: str | None) -> str | None:
-    return sql("trigger", text)
+def statement(text: str | None) -> str | None:
+    """A whole statement as PostgreSQL prints it (CREATE INDEX ..., CREATE TRIGGER ...)."""
+    return sql("statement", text)
+
+
+def query(text: str | None) -> str | None:
+    """A view's query, without the trailing semicolon pg_get_viewdef adds."""
+    return None if text is None else sql("statement", text.strip().rstrip(";"))
+
+
+@lru_cache(maxsize=4096)
+def body(text: str | None) -> str | None:
+    """A function body as PostgreSQL's scanner reads it: whitespace and comments dropped,
+    keywords in one case. PL/pgSQL and SQL bodies alike scan as SQL tokens."""
+    if text is None:
+        return None
+    try:
+        tokens = scan(text)
+    except ParseError:  # an unterminated literal, say: compare the words
+        return " ".join(text.split())
+    return " ".join(text[t.start:t.end + 1].lower() if t.kind != "NO_KEYWORD" else text[t.start:t.end + 1]
+                    for t in tokens if t.name not in ("SQL_COMMENT", "C_COMMENT"))

@@ -44,7 +44,8 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
         share = round(introspection_ms / max(len(checks), 1), 2)
         results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
         conn.commit()
-        results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress)
+        results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress,
+                                       vars(expected.project))
         conn.commit()
         if with_scenarios:
             results.checks += scenarios.run(conn, inputs.scenarios)

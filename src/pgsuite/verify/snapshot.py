@@ -16,8 +16,10 @@ HEADER = """\
 
 
 def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str] | None = None,
-             exclude_schemas: list[str] | None = None) -> str:
-    """The live catalog as an expectations document; `schemas`: only these (default: every one)."""
+             exclude_schemas: list[str] | None = None, portable: bool = False) -> str:
+    """The live catalog as an expectations document; `schemas`: only these (default: every one).
+    `portable`: leave out what differs between servers that hold the same schema (extension
+    versions), for expectations checked against several environments."""
     ignore = DEFAULT_IGNORED_TABLES + (ignore_tables or [])
     with db.connect(dsn) as conn:
         live = catalog_lib.read(conn, DEFAULT_EXCLUDED_SCHEMAS + (exclude_schemas or []))
@@ -31,10 +33,10 @@ def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str
         spec["tables"] = {n: t for n, t in spec.get("tables", {}).items()
                           if not any(fnmatch.fnmatchcase(n, p) for p in ignore)}
     output = {
-        # versions differ between servers (btree_gist 1.7 on 15, 1.8 on 18): pin one by hand if wanted
-        "extensions": {n: {"schema": e["schema"]} for n, e in document["extensions"].items()},
+        "extensions": {n: ({"schema": e["schema"]} if portable else e) for n, e in document["extensions"].items()},
         "roles": {n: {"login": document["roles"][n]["login"]} for n in sorted(_roles_used(kept))
                   if n in document["roles"]},
+        **{k: document[k] for k in ("default_privileges", "event_triggers", "publications") if document.get(k)},
         "schemas": kept,
     }
     return HEADER.format(database=database, version=version, deployer=live.deployer,

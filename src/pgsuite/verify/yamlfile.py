@@ -99,5 +99,20 @@ class _Converter:
         return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (a function's body) as a literal block, readable and diffable in review."""
+
+
+def _text(dumper, value: str):
+    if "\n" in value:
+        value = "\n".join(line.rstrip() for line in value.strip("\n").splitlines()) + "\n"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def dump(document: dict) -> str:
-    return yaml.safe_dump(document, sort_keys=False, default_flow_style=None, allow_unicode=True, width=200)
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=None, allow_unicode=True,
+                     width=200)

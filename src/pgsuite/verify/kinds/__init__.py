@@ -1,11 +1,13 @@
 """Catalog kinds: one module per kind of object, each with its query (NAME.sql beside it), the
-expectations schema of one object, and how a row of its query becomes that object. They are
-discovered from this package, never listed by hand; adding a kind touches its module only.
+expectations schema of one object (JSON Schema), and how a row of its query becomes that
+object. They are discovered from this package, never listed by hand; adding a kind touches its
+module only.
 
 A kind's level is where its objects live in the expectations document: "database" (top level:
-roles, extensions, schemas) or the name of the kind that holds them: "schemas" (under
-schemas.<schema>: tables, functions), "tables" (under schemas.<schema>.tables.<table>: columns,
-constraints, indexes, policies, triggers).
+roles, extensions, schemas, default privileges, event triggers, publications) or the name of
+the kind that holds them: "schemas" (under schemas.<schema>: tables, views, sequences, types,
+functions), "tables" (under schemas.<schema>.tables.<table>: columns, constraints, indexes,
+policies, triggers).
 """
 
 import pkgutil
@@ -14,10 +16,19 @@ from functools import cache
 from importlib import import_module, resources
 from typing import Callable
 
-# value types of the expectations schema (also the words its error messages use)
-STR, BOOL, STRS = "a string", "true or false", "a list of strings"
-OPTIONAL_STR = "a string or null"
-GRANTS = ("map", STRS)  # role -> privileges
+# The value types of the expectations schema, in JSON Schema. `description` is also the word
+# an error message uses: "expected true or false, found a string 'maybe'".
+STR = {"type": "string", "description": "a string"}
+OPTIONAL_STR = {"type": ["string", "null"], "description": "a string or null"}
+BOOL = {"type": "boolean", "description": "true or false"}
+INT = {"type": "integer", "description": "an integer"}
+STRS = {"type": "array", "items": {"type": "string"}, "description": "a list of strings"}
+GRANTS = {"type": "object", "additionalProperties": STRS, "description": "a mapping of role to privileges"}
+
+
+def mapping(properties: dict, description: str = "a mapping") -> dict:
+    """A nested mapping with known keys (a table's `rls: {enabled, forced}`)."""
+    return {"type": "object", "properties": properties, "additionalProperties": False, "description": description}
 
 
 @dataclass(frozen=True)
@@ -25,15 +36,18 @@ class Kind:
     name: str  # its section in the document: "tables", "columns", ...
     level: str  # "database", or the name of the kind whose objects hold this kind's
     order: int  # where its checks come in a report
-    attributes: dict  # attribute -> value type (or a nested mapping of them)
-    build: Callable[[dict], tuple]  # a row of its query -> (schema, table, name, spec); None where n/a
+    attributes: dict  # attribute -> JSON Schema of its value
+    build: Callable[[dict], tuple]  # a row of its query -> (schema, holder, name, spec); None where n/a
     required: frozenset = frozenset()
     compare: dict = field(default_factory=dict)  # attribute -> normaliser applied to both sides
     declared_only: bool = False  # only the attributes an expectation gives are checked (else absent = none)
+    always: frozenset = frozenset()  # of a declared_only kind, attributes checked all the same (absent = none)
     areas: dict = field(default_factory=dict)  # own attribute -> the check it belongs to, for kinds whose
     #                                            objects hold others (a table: one check per area)
     title: str = ""  # how a report names its objects: "table", "function", ...
+    doc: str = ""  # what it covers, for the format's reference (the module's docstring)
     sql: str = ""  # filled from NAME.sql
+    explain: Callable | None = None  # (attribute, expected, found) -> a detail line, where a plain one says too little
 
     def label(self) -> str:
         return self.title or self.name.rstrip("s")
@@ -43,9 +57,10 @@ class Kind:
 def all_kinds() -> tuple[Kind, ...]:
     found = []
     for module in pkgutil.iter_modules(__path__):
-        kind = import_module(f"{__name__}.{module.name}").KIND
+        loaded = import_module(f"{__name__}.{module.name}")
+        kind = loaded.KIND
         query = resources.files(__name__).joinpath(f"{kind.name}.sql").read_text(encoding="utf-8")
-        found.append(Kind(**{**kind.__dict__, "sql": query}))
+        found.append(Kind(**{**kind.__dict__, "sql": query, "doc": (loaded.__doc__ or "").strip()}))
     return tuple(sorted(found, key=lambda k: k.order))
 
 
@@ -65,3 +80,8 @@ def by_name(name: str) -> Kind:
 def compact(spec: dict) -> dict:
     """Leave out optional attributes that are absent: in the expectations, absent means none."""
     return {k: v for k, v in spec.items() if v is not None}
+
+
+def grants(acl_rows: dict | None) -> dict:
+    """Privileges per grantee, sorted (the queries give them as jsonb)."""
+    return {role: sorted(privileges) for role, privileges in sorted((acl_rows or {}).items())}

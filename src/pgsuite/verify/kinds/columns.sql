@@ -1,13 +1,19 @@
+-- A generated column's expression is kept in pg_attrdef like a default: it is reported as
+-- `generated`, not as a default. The collation only when it is not the type's own.
 SELECT n.nspname AS schema,
        c.relname AS table_name,
        a.attname AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        NOT a.attnotnull AS nullable,
-       pg_get_expr(ad.adbin, ad.adrelid) AS default,
-       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+       CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
+       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
+            THEN (SELECT quote_ident(co.collname) FROM pg_collation AS co WHERE co.oid = a.attcollation) END AS collation
 FROM pg_attribute AS a
 JOIN pg_class AS c ON c.oid = a.attrelid
 JOIN pg_namespace AS n ON n.oid = c.relnamespace
+JOIN pg_type AS t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE n.nspname = ANY(%(schemas)s)
   AND c.relkind IN ('r', 'p')

@@ -1,26 +1,26 @@
-"""Constraints of a table: primary key, unique, foreign key (with its actions), check, exclusion."""
+"""Constraints of a table: primary key, unique, foreign key (with its actions), check,
+exclusion; whether each is deferrable, and NOT VALID (valid: false) until validated."""
 
 from .. import normalize
-from . import STR, STRS, Kind
-
-ACTIONS = {"on_delete", "on_update"}
+from . import BOOL, OPTIONAL_STR, STR, STRS, Kind, compact
 
 
 def _spec(r: dict) -> dict:
+    flags = compact({"deferrable": r["deferrable"], "valid": False if not r["valid"] else None})
     if r["type"] == "foreign key":
         target = r["ref_table"] if r["ref_schema"] != r["schema"] else r["ref_table"].split(".")[-1]
         return {"type": r["type"], "columns": r["columns"],
                 "references": f"{target} ({', '.join(r['ref_columns'])})",
-                "on_delete": r["on_delete"], "on_update": r["on_update"]}
+                "on_delete": r["on_delete"], "on_update": r["on_update"], **flags}
     if r["type"] in ("primary key", "unique"):
-        return {"type": r["type"], "columns": r["columns"]}
-    return {"type": r["type"], "definition": r["definition"]}
+        return {"type": r["type"], "columns": r["columns"], **flags}
+    return {"type": r["type"], "definition": r["definition"], **flags}
 
 
 KIND = Kind(
     name="constraints", level="tables", order=60,
     attributes={"type": STR, "columns": STRS, "references": STR, "on_delete": STR, "on_update": STR,
-                "definition": STR},
+                "definition": STR, "deferrable": OPTIONAL_STR, "valid": BOOL},
     required=frozenset({"type"}),
     compare={"definition": normalize.constraint, "references": normalize.words},
     build=lambda r: (r["schema"], r["table_name"], r["name"], _spec(r)),

@@ -1,5 +1,6 @@
 -- Primary key, unique, foreign key, check and exclusion constraints. PostgreSQL 18 also
--- keeps NOT NULL constraints here (contype 'n'); nullability is checked on the columns.
+-- keeps NOT NULL constraints here (contype 'n'); nullability is checked on the columns. A
+-- constraint inherited by a partition from its parent is reported on both.
 SELECT n.nspname AS schema,
        c.relname AS table_name,
        con.conname AS name,
@@ -17,7 +18,10 @@ SELECT n.nspname AS schema,
        CASE con.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_delete,
        CASE con.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'
-                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update
+                            WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
+       CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred'
+                                            ELSE 'initially immediate' END END AS deferrable,
+       con.convalidated AS valid
 FROM pg_constraint AS con
 JOIN pg_class AS c ON c.oid = con.conrelid
 JOIN pg_namespace AS n ON n.oid = c.relnamespace

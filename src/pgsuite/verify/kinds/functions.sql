@@ -16,7 +16,8 @@ SELECT n.nspname AS schema,
                        FROM aclexplode(p.proacl) AS a
                        WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
                        ORDER BY 1)
-       END::text[] AS execute
+       END::text[] AS execute,
+       CASE WHEN l.lanname IN ('c', 'internal') THEN NULL ELSE p.prosrc END AS body
 FROM pg_proc AS p
 JOIN pg_namespace AS n ON n.oid = p.pronamespace
 JOIN pg_language AS l ON l.oid = p.prolang

@@ -12,7 +12,9 @@ SELECT n.nspname AS schema,
              FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)::text[] AS keys,
        array(SELECT pg_get_indexdef(i.indexrelid, k, true)
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) AS k ORDER BY k)::text[] AS include,
-       pg_get_expr(i.indpred, i.indrelid, true) AS predicate
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+       pg_get_indexdef(i.indexrelid) AS definition,
+       i.indisvalid AS valid
 FROM pg_index AS i
 JOIN pg_class AS ic ON ic.oid = i.indexrelid
 JOIN pg_class AS t ON t.oid = i.indrelid

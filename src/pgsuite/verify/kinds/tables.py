@@ -1,14 +1,24 @@
-"""Tables (ordinary and partitioned): owner, privileges, row-level security flags. Their
-columns, constraints, indexes, policies and triggers are kinds of their own, declared inside."""
+"""Tables, ordinary and partitioned: owner, privileges, row-level security flags, and how they are
+partitioned (the partition key of a partitioned table; the parent and bounds of a partition) or
+inherit. Their columns, constraints, indexes, policies and triggers are kinds of their own,
+declared inside each table."""
 
-from . import BOOL, GRANTS, STR, Kind
+from . import BOOL, GRANTS, OPTIONAL_STR, STR, STRS, Kind, compact, grants, mapping
 
 KIND = Kind(
     name="tables", level="schemas", order=40, declared_only=True,
+    # a table that became a partition (or stopped being one) is drift even where nothing was declared
+    always=frozenset({"partition_key", "partition_of", "partition_bound", "inherits"}),
+    attributes={"owner": STR, "grants": GRANTS, "rls": mapping({"enabled": BOOL, "forced": BOOL}),
+                "partition_key": OPTIONAL_STR, "partition_of": OPTIONAL_STR, "partition_bound": OPTIONAL_STR,
+                "inherits": STRS},
     # one check per area: these attributes, and each kind declared inside (columns, indexes, ...)
-    areas={"owner": "privileges", "grants": "privileges", "rls": "policies"},
-    attributes={"owner": STR, "grants": GRANTS, "rls": {"enabled": BOOL, "forced": BOOL}},
+    areas={"owner": "privileges", "grants": "privileges", "rls": "policies", "partition_key": "partitioning",
+           "partition_of": "partitioning", "partition_bound": "partitioning", "inherits": "partitioning"},
     build=lambda r: (r["schema"], None, r["name"], {
-        "owner": r["owner"], "grants": dict(sorted(r["grants"].items())),
-        "rls": {"enabled": r["rls_enabled"], "forced": r["rls_forced"]}}),
+        "owner": r["owner"], "grants": grants(r["grants"]),
+        "rls": {"enabled": r["rls_enabled"], "forced": r["rls_forced"]},
+        **compact({"partition_key": r["partition_key"], "partition_of": r["partition_of"],
+                   "partition_bound": r["partition_bound"]}),
+        **({"inherits": r["inherits"]} if r["inherits"] else {})}),
 )

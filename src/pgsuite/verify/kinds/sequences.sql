@@ -1,0 +1,28 @@
+-- Sequences (extension members excluded), with the column that owns them (auto or internal
+-- dependency: a serial's, or an identity column's).
+SELECT n.nspname AS schema,
+       c.relname AS name,
+       format_type(s.seqtypid, NULL) AS type,
+       s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max,
+       s.seqcycle AS cycle, s.seqcache AS cache,
+       (SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+        FROM pg_depend AS d
+        JOIN pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+          AND d.deptype IN ('a', 'i')
+        LIMIT 1) AS owned_by,
+       pg_get_userbyid(c.relowner) AS owner,
+       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
+                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+                              jsonb_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges
+                       FROM aclexplode(c.relacl) AS a
+                       WHERE a.grantee <> c.relowner
+                       GROUP BY 1) AS g), '{}'::jsonb) AS grants
+FROM pg_class AS c
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+JOIN pg_sequence AS s ON s.seqrelid = c.oid
+WHERE n.nspname = ANY(%(schemas)s)
+  AND c.relkind = 'S'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend AS d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2
