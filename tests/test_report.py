@@ -280,11 +280,13 @@ def test_warnings_have_their_own_column_and_are_never_passed_nor_fixed(db, proje
     query(db, "CREATE TABLE public.scratch (id int PRIMARY KEY)")
     out = deploy(project_copy, db)
     assert out.returncode == 0, out.stdout
-    assert re.search(r"  catalog +93 passed +0 failed +1 warned +0 not run   WARN", out.stdout), out.stdout
+    assert re.search(r"  catalog +\d+ passed +0 failed +1 warned +0 not run   WARN", out.stdout), out.stdout
     assert "  caveat: 1 warning: catalog.drift.public.tables" in out.stdout
+    catalog = next(c for c in saved_run(project_copy)["categories"] if c["name"] == "catalog")
+    n, rate = catalog["checks"], f"{100 * (catalog['checks'] - 1) / catalog['checks']:.1f} %"
     report = latest_report(project_copy)
-    assert "| [Database schema (catalog)](#category-catalog) | 94 | 94 | 93 | 0 | 1 | 0 | 98.9 % | ⚠️ WARN |" in report
-    assert "| Schema matches the declared expectations (verify/) | ⚠️ WARN | 93 of 94 passed, 1 warned |" in report
+    assert f"| [Database schema (catalog)](#category-catalog) | {n} | {n} | {n - 1} | 0 | 1 | 0 | {rate} | ⚠️ WARN |" in report
+    assert f"| Schema matches the declared expectations (verify/) | ⚠️ WARN | {n - 1} of {n} passed, 1 warned |" in report
     query(db, "DROP TABLE public.scratch")
     out = deploy(project_copy, db)
     assert "fixed since" not in out.stdout  # a warning that went away was never a failure

@@ -21,9 +21,11 @@ def test_a_clean_deploy_verifies_with_no_failure_and_no_lint_finding(db):
     assert results.passed, [c for c in results.checks if c.status != "pass"]
     categories = {c["name"]: c for c in results.categories()}
     assert set(categories) == {"catalog", "lints", "scenarios"}
-    assert all(c["status"] == "pass" and c["fail"] == c["error"] == c["skip"] == c["warn"] == 0
-               for c in categories.values())
-    assert categories["lints"]["checks"] == 13 and categories["scenarios"]["checks"] >= 13
+    assert all(c["status"] == "pass" and c["fail"] == c["error"] == c["warn"] == 0 for c in categories.values())
+    # every lint judged, but the unused-index one: statistics younger than a week prove nothing
+    not_run = [c.id for c in results.checks if c.status == "skip"]
+    assert not_run == ["lint.0021_unused_index"]
+    assert categories["lints"]["checks"] == 22 and categories["scenarios"]["checks"] >= 13
     out = run_verify(db)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines()[-1].startswith("PASS: ")
@@ -212,9 +214,9 @@ def test_a_lint_suppressed_in_config_with_a_reason_passes_and_says_why(db, tmp_p
     query(db, "SELECT setval('appointment_audit_log_id_seq', 8000000000000000000)")
     assert not verify(db, ROOT / "verify", with_scenarios=False).passed
     (tmp_path / "config.yaml").write_text((ROOT / "verify" / "config.yaml").read_text().replace(
-        "suppress: []",
+        "suppress:\n",
         "suppress:\n  - {lint: 0012_sequence_near_exhaustion, object: public.appointment_audit_log_id_seq,"
-        " reason: \"restarted by the archive job\"}"))
+        " reason: \"restarted by the archive job\"}\n"))
     shutil.copy(ROOT / "verify" / "schema.yaml", tmp_path / "schema.yaml")
     results = verify(db, tmp_path, with_scenarios=False)
     lint = next(c for c in results.checks if c.id == "lint.0012_sequence_near_exhaustion")
