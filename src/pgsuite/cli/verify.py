@@ -10,6 +10,7 @@ from ..errors import EXIT_CHECK_FAILED
 from ..render import junit as render_junit
 from ..render import text as render_text
 from ..verify import run as verify_run
+from ..verify import reference
 from ..verify import snapshot as verify_snapshot_lib
 from . import Context, dsn_option, emit, main, output_option
 
@@ -48,3 +49,11 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
 def verify_snapshot(obj: Context, dsn, output, schemas, portable):
     """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
     emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None, portable=portable), output)
+
+
+@verify.command("reference")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@output_option
+def verify_reference(fmt, output):
+    """Print the expectations format's reference (Markdown), or its JSON Schema."""
+    emit(reference.markdown() if fmt == "md" else reference.json_schema(), output)

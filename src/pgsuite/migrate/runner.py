@@ -100,6 +100,17 @@ def apply(
     return result
 
 
+def record_applied(project: Project, dsn: str, migration_id: str, lock_timeout: str = "60s") -> None:
+    """Record a migration as applied without running it: the database already is what it makes
+    (the baseline `pgsuite init` takes from a live database)."""
+    by_id = {f.id: f for f in migration_files.discover(project.migrations_dir)}
+    with locked_backend(dsn, lock_timeout) as backend:
+        migration = next(m for m in read_migrations(str(project.migrations_dir)) if m.id == migration_id)
+        migration.load()
+        with backend.transaction():
+            _record(backend, migration, by_id[migration_id], "apply", 0.0)
+
+
 def rollback(
     project: Project,
     dsn: str,

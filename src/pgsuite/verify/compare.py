@@ -14,6 +14,7 @@ from .catalog import Catalog
 from .expectations import Expectations
 
 IGNORE = {"tables": "ignore_tables", "functions": "ignore_functions"}  # settings of undeclared objects to pass over
+UNTRACKED = {"roles"}  # cluster-wide: other databases' roles are no drift of this one
 
 
 def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
@@ -22,8 +23,13 @@ def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
     drift_status = "fail" if expected.drift == "fail" else "warn"
     results: list[Result] = []
     for kind in kinds.at_level("database"):
-        for name, spec in wanted.get(kind.name, {}).items():
+        declared = wanted.get(kind.name, {})
+        for name, spec in declared.items():
             results += _object(kind, (name,), spec, live[kind.name].get(name), catalog, drift_status)
+        if kind.name not in UNTRACKED:
+            results.append(_drift(f"catalog.drift.{kind.name}", f"undeclared {kind.name.replace('_', ' ')}",
+                                  "database", kind, [n for n in live[kind.name] if n not in declared],
+                                  catalog.sql[kind.name], drift_status))
     for schema, schema_spec in wanted["schemas"].items():
         live_schema = live["schemas"].get(schema) or {}
         for kind in kinds.at_level("schemas"):
@@ -38,11 +44,6 @@ def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
                           and not _ignored(schema, n, ignore)]
             results.append(_drift(f"catalog.drift.{schema}.{kind.name}", f"undeclared {kind.name} in schema {schema}",
                                   schema, kind, undeclared, catalog.sql[kind.name], drift_status))
-    undeclared = [s for s in live["schemas"] if s not in wanted["schemas"]]
-    results.append(_drift("catalog.drift.schemas", "undeclared schemas", "database", kinds.by_name("schemas"),
-                          undeclared, catalog.sql["schemas"], drift_status,
-                          note=f" (not checked: {', '.join(catalog.excluded_schemas)})" if catalog.excluded_schemas
-                          else ""))
     return results
 
 
@@ -72,7 +73,7 @@ def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, 
             continue
         problems, drift = [], []
         own = {part: spec.get(part) for part in declared if part in kind.attributes}
-        problems += _attributes(kind, label, own, live)
+        problems += _attributes(kind, label, own, live, within=set(parts))
         for child in (kinds.by_name(part) for part in declared if part not in kind.attributes):
             p, d = _children(child, spec[child.name] or {}, live.get(child.name, {}))
             problems += p
@@ -102,10 +103,11 @@ def _children(kind, expected: dict, live: dict) -> tuple[list[str], list[str]]:
     return problems, drift
 
 
-def _attributes(kind, label: str, expected: dict, live: dict) -> list[str]:
-    """Differences in the attributes of one object; declared_only kinds check what is declared."""
+def _attributes(kind, label: str, expected: dict, live: dict, within: set | None = None) -> list[str]:
+    """Differences in the attributes of one object (those `within` one area, if given);
+    declared_only kinds check what is declared."""
     names = list(expected) + [a for a in kind.attributes if a in live and a not in expected
-                              and (not kind.declared_only or a in kind.always)]
+                              and (not kind.declared_only or a in kind.always) and (within is None or a in within)]
     diffs = []
     for attribute in names:
         want, have = expected.get(attribute), live.get(attribute)
@@ -144,9 +146,9 @@ def _missing(check_id, title, obj, sql, detail=None) -> Result:
                   detail=detail or f"{title}: expected, found none", sql=sql)
 
 
-def _drift(check_id, title, obj, kind, undeclared, sql, drift_status, note="") -> Result:
+def _drift(check_id, title, obj, kind, undeclared, sql, drift_status) -> Result:
     found = [f"{kind.label()} {n}: found, not declared" for n in sorted(undeclared)]
-    return _result(check_id, title + note, obj, [], found, drift_status, sql)
+    return _result(check_id, title, obj, [], found, drift_status, sql)
 
 
 def _result(check_id, title, obj, problems, drift, drift_status, sql) -> Result:

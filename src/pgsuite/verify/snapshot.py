@@ -34,7 +34,7 @@ def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str
                           if not any(fnmatch.fnmatchcase(n, p) for p in ignore)}
     output = {
         "extensions": {n: ({"schema": e["schema"]} if portable else e) for n, e in document["extensions"].items()},
-        "roles": {n: {"login": document["roles"][n]["login"]} for n in sorted(_roles_used(kept))
+        "roles": {n: {"login": document["roles"][n]["login"]} for n in sorted(roles_used(kept))
                   if n in document["roles"]},
         **{k: document[k] for k in ("default_privileges", "event_triggers", "publications") if document.get(k)},
         "schemas": kept,
@@ -43,15 +43,18 @@ def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str
                          source=live.deployer_source) + yamlfile.dump(output)
 
 
-def _roles_used(schemas: dict) -> set[str]:
-    """Roles the schemas grant to or name in policies, besides PUBLIC and the deployer."""
+def roles_used(schemas: dict) -> set[str]:
+    """Roles the schemas grant to, name in policies or let execute, besides PUBLIC and the deployer."""
     used = set()
     for schema in schemas.values():
         used |= set(schema.get("grants", {}))
-        for t in schema.get("tables", {}).values():
-            used |= set(t["grants"])
-            for p in t["policies"].values():
-                used |= set(p["roles"])
-        for f in schema.get("functions", {}).values():
-            used |= set(f["execute"])
+        for section in schema.values():
+            if not isinstance(section, dict):
+                continue
+            for spec in section.values():
+                if not isinstance(spec, dict):
+                    continue
+                used |= set(spec.get("grants") or {}) | set(spec.get("execute") or [])
+                for policy in (spec.get("policies") or {}).values():
+                    used |= set(policy["roles"])
     return used - {"PUBLIC", placeholders.DEPLOYER}

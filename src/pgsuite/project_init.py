@@ -1,0 +1,75 @@
+"""`pgsuite init [DIR]`: start a project for a database that already runs.
+
+Writes the folders, verify/config.yaml, verify/schema.yaml (a first snapshot), and a baseline
+migration taken from the live schema (migrate/baseline.py), which it records as applied there:
+`pgsuite verify` then passes on that database, and `pgsuite deploy` makes the same schema on an
+empty one.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import db
+from .errors import ConfigError
+from .migrate import baseline, runner
+from .project import Project
+from .verify import catalog, snapshot
+from .verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
+
+CONFIG = """\
+# How pgsuite verify judges this project (written by `pgsuite init`; the format:
+# docs/expectations.md of pgsuite, or `pgsuite verify reference`).
+settings:
+  # objects verify/ does not declare: fail (or warn)
+  drift: fail
+  # schemas verify does not look at, besides PostgreSQL's own and pgsuite's ledger
+  exclude_schemas: []
+
+# What the project is made of, for the lints that need it (they are "not run" without it):
+# project:
+#   api_schemas: [public]                          # what an API such as PostgREST serves
+#   api_roles: [anon, authenticated]               # who calls it
+#   trusted_roles: []                              # API roles that may see every tenant
+#   tenant_column: tenant_id                       # the tenant's id, in every tenant table
+#   tenant_tables: [public.tenants]                # tenants' tables without that column
+#   claim_functions: [auth.uid]                    # what policies call to read the caller
+
+# A lint silenced for an object (or a glob of objects), with a reason:
+#   - {lint: 0002_unindexed_foreign_key, object: public.some_table, reason: "append-only, never deleted"}
+suppress: []
+"""
+
+
+@dataclass(frozen=True)
+class Initialised:
+    project: Project
+    written: list[Path]
+    tables: int
+    functions: int
+
+
+def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
+    if (root / "migrations").is_dir() and any((root / "migrations").iterdir()):
+        raise ConfigError(f"{root / 'migrations'} already holds files: init starts a project, it never rewrites one")
+    for folder in ("migrations", "sql", "verify/scenarios"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    project = Project.at(root)
+    with db.connect(dsn) as conn:
+        live = catalog.read(conn, DEFAULT_EXCLUDED_SCHEMAS)
+        database = conn.execute("SELECT current_database()").fetchone()[0]
+    unknown = sorted(set(schemas or []) - set(live.document["schemas"]))
+    if unknown:
+        raise ConfigError(f"no schema {', '.join(unknown)} in {database}")
+    kept = {n: s for n, s in live.document["schemas"].items() if schemas is None or n in schemas}
+    roles = sorted(snapshot.roles_used(kept) - {live.deployer})
+    migration, rollback = baseline.write(project.migrations_dir,
+                                         baseline.dump(dsn, DEFAULT_EXCLUDED_SCHEMAS, schemas), roles, database)
+    config = root / "verify" / "config.yaml"
+    if not config.exists():
+        config.write_text(CONFIG, encoding="utf-8")
+    runner.record_applied(project, dsn, baseline.BASELINE_ID)
+    expectations = root / "verify" / "schema.yaml"
+    expectations.write_text(snapshot.snapshot(dsn, schemas), encoding="utf-8")
+    return Initialised(project, [migration, rollback, config, expectations],
+                       sum(len(s.get("tables", {})) for s in kept.values()),
+                       sum(len(s.get("functions", {})) for s in kept.values()))
