@@ -20,8 +20,9 @@ from pgsuite.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_STATE_DIR = Path(os.environ.get("PGSUITE_TEST_STATE_DIR") or ROOT / ".pgsuite" / "test")
-# the embedded server is stopped at the end of the session that started it (and only by that one)
-STARTED_HERE = not os.environ.get("PGSUITE_TEST_DSN") and not server.status(TEST_STATE_DIR).running
+# the embedded server is stopped at the end of the session that started it (and only by that one);
+# under PGSUITE_TEST_DSN too, since target tests start it on demand
+STARTED_HERE = not server.status(TEST_STATE_DIR).running
 
 
 def _server_params() -> dict:

@@ -9,6 +9,7 @@ from helpers import ROOT, pgsuite, query
 
 from pgsuite.errors import ConfigError
 from pgsuite.verify.expectations import load
+from pgsuite.verify import reference
 from pgsuite.verify.run import verify
 
 
@@ -223,3 +224,28 @@ def test_a_lint_suppressed_in_config_with_a_reason_passes_and_says_why(db, tmp_p
     assert results.passed and lint.status == "pass"
     assert "suppressed: sequence appointment_audit_log_id_seq" in lint.detail
     assert "(restarted by the archive job)" in lint.detail
+
+
+def test_the_checked_in_reference_is_what_verify_reference_prints():
+    # docs/expectations.md and its JSON Schema are generated; an edit to a kind must regenerate them
+    assert (ROOT / "docs" / "expectations.md").read_text() == reference.markdown(), \
+        "run `pgsuite verify reference -o docs/expectations.md`"
+    assert (ROOT / "docs" / "expectations.schema.json").read_text() == reference.json_schema(), \
+        "run `pgsuite verify reference --format json -o docs/expectations.schema.json`"
+
+
+def test_parsed_expectations_are_cached_by_content_and_a_bad_cache_is_ignored(tmp_path):
+    verify_dir, cache = tmp_path / "verify", tmp_path / "cache"
+    verify_dir.mkdir()
+    (verify_dir / "a.yaml").write_text("roles:\n  anon: {login: false}\n")
+    first = load(verify_dir, cache_dir=cache)
+    assert len(list(cache.glob("*.marshal"))) == 1
+    assert load(verify_dir, cache_dir=cache).document == first.document  # read back from the cache
+    (verify_dir / "a.yaml").write_text("roles:\n  anon: {login: true}\n")  # an edit is a new key
+    assert load(verify_dir, cache_dir=cache).document["roles"]["anon"]["login"] is True
+    for entry in cache.glob("*.marshal"):
+        entry.write_bytes(b"not marshal")
+    assert load(verify_dir, cache_dir=cache).document["roles"]["anon"]["login"] is True
+    (verify_dir / "a.yaml").write_text("roles:\n  anon: {login: maybe}\n")  # still validated
+    with pytest.raises(ConfigError, match=r"a\.yaml:2: roles\.anon\.login"):
+        load(verify_dir, cache_dir=cache)

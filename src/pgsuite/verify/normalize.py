@@ -28,7 +28,7 @@ WRAPPERS = {
 }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def sql(kind: str, text: str | None) -> str | None:
     if text is None:
         return None
@@ -72,7 +72,7 @@ def query(text: str | None) -> str | None:
     return None if text is None else sql("statement", text.strip().rstrip(";"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def body(text: str | None) -> str | None:
     """A function body as PostgreSQL's scanner reads it: whitespace and comments dropped,
     keywords in one case. PL/pgSQL and SQL bodies alike scan as SQL tokens."""
