@@ -18,3 +18,14 @@ def test_bench_verify_reports_ratios_and_drops_its_scratch_database(db):
     per_table = len(areas(kinds.by_name("tables")))  # one catalog check per area of a table
     assert grown["case"] == "schema + 20 tables" and grown["objects"] == baseline["objects"] + 20 * per_table
     assert query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_bench_%%'") == [(0,)]
+
+
+def test_a_project_without_its_own_table_generator_is_measured_with_generic_tables(db, project_copy):
+    # the booking schema's tenant-table shape lives in its verify/bench_tables.sql, not in the tool
+    (project_copy.root / "verify" / "bench_tables.sql").unlink()
+    out = pgsuite("--project", str(project_copy.root), "bench", "verify", "--tables", "5", "--repeat", "1",
+                  "--format", "json", "--dsn", db)
+    assert out.returncode == 0, out.stderr
+    baseline, grown = json.loads(out.stdout)
+    per_table = len(areas(kinds.by_name("tables"))) + 1  # and one check of its identity sequence
+    assert grown["objects"] == baseline["objects"] + (5 + 1) * per_table  # and their parent table

@@ -249,3 +249,17 @@ def test_parsed_expectations_are_cached_by_content_and_a_bad_cache_is_ignored(tm
     (verify_dir / "a.yaml").write_text("roles:\n  anon: {login: maybe}\n")  # still validated
     with pytest.raises(ConfigError, match=r"a\.yaml:2: roles\.anon\.login"):
         load(verify_dir, cache_dir=cache)
+
+
+@pytest.mark.parametrize("first,second", [("webhook_delivery_log", "appointments"), ("appointments", "webhook_delivery_log")])
+def test_a_scenario_taking_strong_locks_beside_the_catalog_read_cannot_deadlock_it(db, project_copy, first, second):
+    # scenarios run on their own connection while the catalog is read; the catalog read waits for
+    # each table it deparses (ACCESS SHARE, released at once), and the scenario's uncommitted DDL
+    # is invisible to it
+    (project_copy.root / "verify" / "scenarios" / "0000_strong_locks.sql").write_text(
+        "-- title: A scenario that changes two tables, the second after a pause\n"
+        f"ALTER TABLE public.{first} ADD COLUMN pgsuite_probe integer;\nSELECT pg_sleep(0.5);\n"
+        f"ALTER TABLE public.{second} ADD COLUMN pgsuite_probe integer;\n")
+    results = verify(db, project_copy.root / "verify")
+    assert results.passed, [(c.id, c.detail) for c in results.checks if c.status != "pass" and c.status != "skip"]
+    assert next(c for c in results.checks if c.id == "scenario.0000_strong_locks").status == "pass"

@@ -79,6 +79,26 @@ def test_init_refuses_to_rewrite_a_project(library, tmp_path):
     assert out.returncode == 2 and "init starts a project, it never rewrites one" in out.stderr
 
 
+def test_init_refuses_a_database_a_project_deploys_and_writes_nothing(library, db, tmp_path):
+    for dsn in (db, database_dsn(ADMIN_DSN, library[0], OWNER)):  # the booking schema's; init's own
+        out = pgsuite("init", str(tmp_path / "new"), "--dsn", dsn)
+        assert out.returncode == 2 and "already has pgsuite's migration ledger" in out.stderr, out.stderr
+        assert not (tmp_path / "new").exists()
+
+
+def test_init_on_an_unknown_schema_or_an_unreachable_server_writes_nothing(tmp_path):
+    name = create_database(ADMIN_DSN, OWNER, prefix="pgsuite_library")  # no project deploys it
+    try:
+        out = pgsuite("init", str(tmp_path / "new"), "--dsn", database_dsn(ADMIN_DSN, name, OWNER), "--schema", "nope")
+        assert out.returncode == 2 and "no schema nope in" in out.stderr, out.stderr
+        assert query(database_dsn(ADMIN_DSN, name, OWNER), "SELECT to_regnamespace('pgsuite')") == [(None,)]
+    finally:
+        drop_database(ADMIN_DSN, name)
+    out = pgsuite("init", str(tmp_path / "new"), "--dsn", "host=127.0.0.1 port=1 connect_timeout=2")
+    assert out.returncode == 3, out.stderr
+    assert not (tmp_path / "new").exists()
+
+
 MUTATIONS = [
     # (kind, change made behind verify's back, fragments of the failure that names object and difference)
     ("views", "CREATE OR REPLACE VIEW lending.active_loans WITH (security_barrier = true) AS"

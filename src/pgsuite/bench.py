@@ -1,7 +1,7 @@
 """`pgsuite bench`: timings as ratios against a baseline measured in the same run.
 
-verify: the project's schema alone (the baseline), then the schema plus N generated tenant
-tables, each verified against a snapshot of itself, median of R runs. Runs in a scratch
+verify: the project's schema alone (the baseline), then the schema plus N generated tables
+(the project's verify/bench_tables.sql when it has one, shaped like its own; generic ones if not), each verified against a snapshot of itself, median of R runs. Runs in a scratch
 database created on the target server and dropped afterwards.
 """
 
@@ -46,7 +46,7 @@ def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5
         baseline = _measure("schema", project, target, project.root / "verify" / "schema.yaml", repeat)
         with db.connect(target, autocommit=True) as conn:
             conn.execute("SELECT set_config('pgsuite.bench_tables', %s, false)", (str(tables),))
-            conn.execute(queries.load("bench_generate_tables"))
+            conn.execute(_table_generator(project))
         with tempfile.TemporaryDirectory() as tmp:
             pinned = Path(tmp) / "with_tables.yaml"
             pinned.write_text(snapshot.snapshot(target), encoding="utf-8")
@@ -58,6 +58,11 @@ def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5
         Measurement(baseline[0], baseline[1], baseline[2], baseline[3], 1.0),
         Measurement(grown[0], grown[1], grown[2], grown[3], round(grown[2] / baseline[2], 2)),
     ]
+
+
+def _table_generator(project: Project) -> str:
+    own = project.root / "verify" / "bench_tables.sql"
+    return own.read_text(encoding="utf-8") if own.exists() else queries.load("bench_generate_tables")
 
 
 def _measure(case: str, project: Project, target: str, expect: Path, repeat: int):

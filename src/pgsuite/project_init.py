@@ -9,7 +9,7 @@ empty one.
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db
+from . import db, queries
 from .errors import ConfigError
 from .migrate import baseline, runner
 from .project import Project
@@ -51,15 +51,20 @@ class Initialised:
 def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
     if (root / "migrations").is_dir() and any((root / "migrations").iterdir()):
         raise ConfigError(f"{root / 'migrations'} already holds files: init starts a project, it never rewrites one")
-    for folder in ("migrations", "sql", "verify/scenarios"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    project = Project.at(root)
     with db.connect(dsn) as conn:
-        live = catalog.read(conn, DEFAULT_EXCLUDED_SCHEMAS)
         database = conn.execute("SELECT current_database()").fetchone()[0]
+        deployed = any(conn.execute(queries.load("ledger_tables_exist")).fetchone())
+        conn.commit()  # the catalog is read in a transaction of its own
+        if deployed:
+            raise ConfigError(f"database {database} already has pgsuite's migration ledger: a project deploys it "
+                              "already; init starts a project for a database pgsuite has not deployed")
+        live = catalog.read(conn, DEFAULT_EXCLUDED_SCHEMAS)
     unknown = sorted(set(schemas or []) - set(live.document["schemas"]))
     if unknown:
         raise ConfigError(f"no schema {', '.join(unknown)} in {database}")
+    for folder in ("migrations", "sql", "verify/scenarios"):  # only once nothing refused
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    project = Project.at(root)
     kept = {n: s for n, s in live.document["schemas"].items() if schemas is None or n in schemas}
     roles = sorted(snapshot.roles_used(kept) - {live.deployer})
     migration, rollback = baseline.write(project.migrations_dir,

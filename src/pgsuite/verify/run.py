@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,24 +35,37 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
     expected = inputs.expected
     results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(), "tool": f"pgsuite {__version__}",
                               "command": "verify"})
-    with db.connect(dsn) as conn:
-        results.target = describe_target(conn)
-        started = time.perf_counter()
-        live = catalog.read(conn, expected.exclude_schemas)
-        introspection_ms = (time.perf_counter() - started) * 1000
-        results.target["deployer"] = f"{live.deployer} (from the {live.deployer_source})"
-        results.catalog = live.document
-        checks = compare.compare(expected, live)
-        share = round(introspection_ms / max(len(checks), 1), 2)
-        results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
-        conn.commit()
-        results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress,
-                                       vars(expected.project))
-        conn.commit()
-        if with_scenarios:
-            results.checks += scenarios.run(conn, inputs.scenarios)
+    # scenarios run on a connection of their own while the catalog is read and linted. Each side
+    # works in its own transactions (the scenarios' rolled back, never visible to the catalog
+    # read), and the catalog side never holds a table lock while it waits for one: PostgreSQL's
+    # deparse functions release theirs at once and each lint commits. So no deadlock.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        behaviour = pool.submit(_run_scenarios, dsn, inputs.scenarios) if with_scenarios else None
+        with db.connect(dsn) as conn:
+            results.target = describe_target(conn)
+            started = time.perf_counter()
+            live = catalog.read(conn, expected.exclude_schemas)
+            introspection_ms = (time.perf_counter() - started) * 1000
+            results.target["deployer"] = f"{live.deployer} (from the {live.deployer_source})"
+            results.catalog = live.document
+            checks = compare.compare(expected, live)
+            share = round(introspection_ms / max(len(checks), 1), 2)
+            results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
+            conn.commit()
+            results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress,
+                                           vars(expected.project))
+            conn.commit()
+        if behaviour is not None:
+            results.checks += behaviour.result()
     results.run["finished_at"] = now_iso()
     return results
+
+
+def _run_scenarios(dsn: str, found: scenarios.Scenarios) -> list:
+    if not found.files:
+        return []
+    with db.connect(dsn) as conn:
+        return scenarios.run(conn, found)
 
 
 def describe_target(conn) -> dict:
