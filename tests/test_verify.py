@@ -229,9 +229,9 @@ def test_a_lint_suppressed_in_config_with_a_reason_passes_and_says_why(db, tmp_p
 def test_the_checked_in_reference_is_what_verify_reference_prints():
     # docs/expectations.md and its JSON Schema are generated; an edit to a kind must regenerate them
     assert (ROOT / "docs" / "expectations.md").read_text() == reference.markdown(), \
-        "run `pgsuite verify reference -o docs/expectations.md`"
+        "run `pgsuite verify reference --output docs/expectations.md`"
     assert (ROOT / "docs" / "expectations.schema.json").read_text() == reference.json_schema(), \
-        "run `pgsuite verify reference --format json -o docs/expectations.schema.json`"
+        "run `pgsuite verify reference --format json --output docs/expectations.schema.json`"
 
 
 def test_parsed_expectations_are_cached_by_content_and_a_bad_cache_is_ignored(tmp_path):

@@ -119,7 +119,8 @@ def _attributes(kind, label: str, expected: dict, live: dict, within: set | None
                       for key, v in (want or {}).items() if v != (have or {}).get(key)]
         elif _canonical(kind, attribute, want) != _canonical(kind, attribute, have):
             explained = kind.explain(attribute, want, have) if kind.explain else None
-            diffs.append(f"{label}: " + (explained or f"expected {attribute} {_show(want)}, found {_show(have)}"))
+            shown = [kind.absent.get(attribute, "none") if v is None else _show(v) for v in (want, have)]
+            diffs.append(f"{label}: " + (explained or f"expected {attribute} {shown[0]}, found {shown[1]}"))
     return diffs
 
 

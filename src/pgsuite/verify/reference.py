@@ -48,5 +48,6 @@ def _kind(kind: kinds.Kind) -> list[str]:
     out = [f"### `{kind.name}`" + (f" ({'; '.join(marks)})" if marks else ""), "", kind.doc, "",
            "| attribute | value |", "|---|---|"]
     for name, value in schema["properties"].items():
-        out.append(f"| `{name}` | {value.get('description', '')} |")
+        absent = f"; absent: {kind.absent[name]}" if name in kind.absent else ""
+        out.append(f"| `{name}` | {value.get('description', '')}{absent} |")
     return out + [""]

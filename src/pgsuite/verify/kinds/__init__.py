@@ -48,6 +48,7 @@ class Kind:
     doc: str = ""  # what it covers, for the format's reference (the module's docstring)
     sql: str = ""  # filled from NAME.sql
     explain: Callable | None = None  # (attribute, expected, found) -> a detail line, where a plain one says too little
+    absent: dict = field(default_factory=dict)  # attribute -> what its absence means, for details ("none" if not given)
 
     def label(self) -> str:
         return self.title or self.name.rstrip("s")

@@ -6,6 +6,7 @@ from . import BOOL, OPTIONAL_STR, STR, Kind, compact
 
 KIND = Kind(
     name="columns", level="tables", order=50,
+    absent={"collation": "the type's own"},
     attributes={"type": STR, "nullable": BOOL, "default": OPTIONAL_STR, "identity": OPTIONAL_STR,
                 "generated": OPTIONAL_STR, "collation": OPTIONAL_STR},
     required=frozenset({"type", "nullable"}),

@@ -22,6 +22,7 @@ KIND = Kind(
     attributes={"type": STR, "columns": STRS, "references": STR, "on_delete": STR, "on_update": STR,
                 "definition": STR, "deferrable": OPTIONAL_STR, "valid": BOOL},
     required=frozenset({"type"}),
+    absent={"deferrable": "not deferrable", "valid": "true (validated)"},
     compare={"definition": normalize.constraint, "references": normalize.words},
     build=lambda r: (r["schema"], r["table_name"], r["name"], _spec(r)),
 )

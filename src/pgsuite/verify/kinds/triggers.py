@@ -9,6 +9,7 @@ KIND = Kind(
     name="triggers", level="tables", order=90,
     attributes={"definition": STR, "enabled": OPTIONAL_STR},
     required=frozenset({"definition"}),
+    absent={"enabled": "origin (fires as usual)"},
     compare={"definition": normalize.statement},
     build=lambda r: (r["schema"], r["table_name"], r["name"], compact({"definition": r["definition"],
                                                                        "enabled": r["enabled"]})),
