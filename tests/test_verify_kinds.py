@@ -198,5 +198,19 @@ def test_a_change_behind_verifys_back_fails_naming_object_and_difference(library
 
 
 def test_every_kind_has_a_mutation_here_or_in_the_booking_schemas_tests():
-    covered = {m[0] for m in MUTATIONS} | {"roles", "policies"}  # test_verify.py: roles, policies (RLS flags too)
+    # roles: the test above; policies (and RLS flags): test_verify.py's mutations of the booking schema
+    covered = {m[0] for m in MUTATIONS} | {"roles", "policies"}
     assert {k.name for k in kinds.all_kinds()} <= covered
+
+
+def test_a_role_changed_behind_verifys_back_fails_naming_it(library_copy):
+    # roles are cluster-wide: the change is undone whatever happens, for the tests that follow
+    dsn, project = library_copy
+    query(dsn, "ALTER ROLE library_reader LOGIN BYPASSRLS")
+    try:
+        failures = catalog_failures(dsn, project)
+    finally:
+        query(dsn, "ALTER ROLE library_reader NOLOGIN NOBYPASSRLS")
+    assert [c.id for c in failures] == ["catalog.role.library_reader"]
+    assert "role library_reader: expected login false, found true" in failures[0].detail
+    assert "role library_reader: expected bypassrls false, found true" in failures[0].detail

@@ -34,8 +34,7 @@ def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str
                           if not any(fnmatch.fnmatchcase(n, p) for p in ignore)}
     output = {
         "extensions": {n: ({"schema": e["schema"]} if portable else e) for n, e in document["extensions"].items()},
-        "roles": {n: {"login": document["roles"][n]["login"]} for n in sorted(roles_used(kept))
-                  if n in document["roles"]},
+        "roles": {n: document["roles"][n] for n in sorted(roles_used(kept)) if n in document["roles"]},
         **{k: document[k] for k in ("default_privileges", "event_triggers", "publications") if document.get(k)},
         "schemas": kept,
     }
