@@ -36,7 +36,9 @@ def test_failing_migration_leaves_nothing_and_names_statement_and_error(empty_db
     )
     out = pgsuite("--project", str(sandbox.root), "migrate", "apply", "--dsn", empty_db)
     assert out.returncode == 1
-    assert "migration 8001_half_done (apply) failed and was rolled back" in out.stderr
+    # the cause on the first line, which summaries show alone
+    assert ('migration 8001_half_done (apply) failed and was rolled back: column "id" of relation "half_done" '
+            'already exists [42701]') in out.stderr.splitlines()[0]
     assert "statement: ALTER TABLE half_done ADD COLUMN id int;" in out.stderr
     assert '[42701]: column "id" of relation "half_done" already exists' in out.stderr
     # the migration before it is applied; the failing one left no table, no record, no checksum

@@ -40,8 +40,11 @@ class MigrationFailed(CheckFailed):
         self.statement = statement.strip()
         self.error = error
         sqlstate = getattr(error, "sqlstate", None) or "?"
+        diag = getattr(error, "diag", None)
+        primary = (diag.message_primary if diag is not None else None) or str(error).strip().splitlines()[0]
+        # the cause on the first line: summaries (the verdict, the console) show only that one
         super().__init__(
-            f"migration {migration_id} failed and was rolled back\n"
+            f"migration {migration_id} failed and was rolled back: {primary} [{sqlstate}]\n"
             f"  statement: {_first_lines(self.statement)}\n"
             f"  error [{sqlstate}]: {str(error).strip()}"
         )
