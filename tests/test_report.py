@@ -277,6 +277,7 @@ def test_an_approved_run_accepts_its_findings_and_a_new_finding_in_the_same_chec
 def test_warnings_have_their_own_column_and_are_never_passed_nor_fixed(db, project_copy):
     config = project_copy.verify_dir / "config.yaml"
     config.write_text(config.read_text().replace("drift: fail", "drift: warn"))
+    assert deploy(project_copy, db).returncode == 0  # the baseline, without the warning
     query(db, "CREATE TABLE public.scratch (id int PRIMARY KEY)")
     out = deploy(project_copy, db)
     assert out.returncode == 0, out.stdout
@@ -287,6 +288,9 @@ def test_warnings_have_their_own_column_and_are_never_passed_nor_fixed(db, proje
     report = latest_report(project_copy)
     assert f"| [Database schema (catalog)](#category-catalog) | {n} | {n} | {n - 1} | 0 | 1 | 0 | {rate} | ⚠️ WARN |" in report
     assert f"| Schema matches the declared expectations (verify/) | ⚠️ WARN | {n - 1} of {n} passed, 1 warned |" in report
+    # new against the baseline, said so (never "unchanged")
+    assert "| New warnings (a warning the baseline did not have) | 1 | catalog.drift.public.tables |" in report
+    assert re.search(r"\| ⚠️ WARN \| `catalog.drift.public.tables` .*\| new warning \|", report)
     query(db, "DROP TABLE public.scratch")
     out = deploy(project_copy, db)
     assert "fixed since" not in out.stdout  # a warning that went away was never a failure

@@ -39,6 +39,7 @@ class Comparison:
     new_checks: list[Result] = field(default_factory=list)  # checks the baseline did not have
     removed: list[Result] = field(default_factory=list)  # baseline checks this run does not have
     no_longer_run: list[Result] = field(default_factory=list)  # ran in the baseline, not now
+    new_warnings: list[Result] = field(default_factory=list)  # warn with a finding the baseline did not warn of
 
     @property
     def made(self) -> bool:
@@ -46,7 +47,8 @@ class Comparison:
 
     def classification(self, check_id: str) -> str:
         for label, items in (("regression", self.regressions), ("accepted in the baseline", self.accepted),
-                             ("fixed", self.fixed), ("new", self.new_checks), ("not run now", self.no_longer_run)):
+                             ("new warning", self.new_warnings), ("fixed", self.fixed), ("new", self.new_checks),
+                             ("not run now", self.no_longer_run)):
             if any(c.id == check_id for c in items):
                 return label
         return "unchanged" if self.made else "no baseline"
@@ -55,8 +57,8 @@ class Comparison:
         return finding in self.regression_findings
 
 
-def findings(check: Result) -> list[Finding]:
-    if check.status not in FAILING:
+def findings(check: Result, statuses=FAILING) -> list[Finding]:
+    if check.status not in statuses:
         return []
     lines = [line for line in check.detail.splitlines() if line.strip()] or [check.title]
     if check.category not in WHOLE_DETAIL:
@@ -80,6 +82,7 @@ def compare(current: RunResults, baseline: RunResults | None, previous: RunResul
     if baseline is None:
         return result
     known = {f for c in baseline.checks for f in findings(c)}
+    warned = {f for c in baseline.checks for f in findings(c, ("warn",))}
     before = {c.id: c for c in baseline.checks}
     now = {c.id for c in current.checks}
     for check in current.checks:
@@ -90,6 +93,8 @@ def compare(current: RunResults, baseline: RunResults | None, previous: RunResul
             result.regression_findings += new
         elif mine:
             result.accepted.append(check)
+        if any(f not in warned for f in findings(check, ("warn",))):
+            result.new_warnings.append(check)
         old = before.get(check.id)
         if old is None:
             result.new_checks.append(check)

@@ -131,6 +131,7 @@ def _comparison(comparison: Comparison) -> dict:
         "latest passing run" if comparison.baseline_kind == "passed" else "run chosen with --baseline")
     groups = [("Regressions (a finding the baseline did not have)", comparison.regressions),
               ("Accepted (every finding was in the approved baseline)", comparison.accepted),
+              ("New warnings (a warning the baseline did not have)", comparison.new_warnings),
               ("Fixed since the previous run", comparison.fixed), ("New checks", comparison.new_checks),
               ("Removed checks", comparison.removed), ("Not run now (ran in the baseline)", comparison.no_longer_run)]
     return {"made": True, "baseline_id": comparison.baseline_id,
