@@ -19,6 +19,32 @@ FAILING = ("fail", "error")
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing a lint found: what verify's lints and `pgsuite lint` both produce. A check (a
+    Result) holds the findings of one rule; its status follows from their levels."""
+
+    rule: str
+    level: str  # "error" fails its check, "warning" warns
+    message: str
+    file: str = ""  # where, for findings in files (relative to the project)
+    line: int = 0
+    statement: str = ""  # the statement it is about
+    object: str = ""  # the database object it is about: "public.appointments"
+    fix: str = ""
+    docs: str = ""  # where the rule is documented
+    suppressed: str = ""  # the reason, when a suppression silenced it
+
+    def __post_init__(self):
+        for name in ("message", "statement"):
+            object.__setattr__(self, name, redact.secrets(getattr(self, name)))
+
+    @property
+    def where(self) -> str:
+        """file:line, else the object: what a suppression's `object` pattern matches."""
+        return f"{self.file}:{self.line}" if self.file else self.object
+
+
+@dataclass(frozen=True)
 class Result:
     id: str  # stable: "catalog.table.appointments.indexes", "lint.0001_duplicate_index", ...
     category: str  # "catalog", "lints", "scenarios", "migrations", "tests", ...
@@ -32,6 +58,7 @@ class Result:
     sql: str = ""  # the SQL that was run to decide
     duration_ms: float = 0.0
     level: str = "error"  # what a finding means: "error" fails, "warning" warns
+    findings: tuple[Finding, ...] = ()  # what a lint found, suppressed ones included
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -42,6 +69,19 @@ class Result:
 
     def with_(self, **changes) -> Result:
         return replace(self, **changes)
+
+    def with_findings(self, findings: list[Finding]) -> Result:
+        """This check judged by `findings`: fail (or warn, if every live one is a warning) when
+        one is not suppressed, else pass; the detail lists them, suppressed ones with the reason."""
+        live = [f for f in findings if not f.suppressed]
+        muted = [f for f in findings if f.suppressed]
+        status = "pass" if not live else ("fail" if any(f.level == "error" for f in live) else "warn")
+        detail = [_located(f) for f in live] + [f"suppressed: {_located(f)} ({f.suppressed})" for f in muted]
+        objects = sorted({f.object for f in live if f.object})
+        return replace(self, status=status, findings=tuple(findings), detail="\n".join(detail),
+                       object=", ".join(objects) or self.object, expected="no findings",
+                       actual=f"{len(live)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
+                       remediation=self.remediation if live else "")
 
 
 @dataclass
@@ -100,8 +140,14 @@ class RunResults:
 
     @classmethod
     def from_dict(cls, data: dict) -> RunResults:
-        return cls(checks=[Result(**c) for c in data["checks"]], run=data["run"], target=data.get("target", {}),
+        checks = [Result(**{**c, "findings": tuple(Finding(**f) for f in c.get("findings", ()))})
+                  for c in data["checks"]]
+        return cls(checks=checks, run=data["run"], target=data.get("target", {}),
                    deployment=data.get("deployment", {}), catalog=data.get("catalog", {}))
+
+
+def _located(finding: Finding) -> str:
+    return f"{finding.file}:{finding.line}: {finding.message}" if finding.file else finding.message
 
 
 def category_status(counts: Counter) -> str:

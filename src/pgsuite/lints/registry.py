@@ -10,7 +10,7 @@ could not judge (its detail says why): the check is "not run", never a pass.
 import fnmatch
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -18,7 +18,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ..errors import ConfigError
-from ..results import Result
+from ..results import Finding, Result
 from .refiners import REFINERS
 
 LINT_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
@@ -68,6 +68,18 @@ def _parse(lint_id: str, text: str) -> Lint:
     return Lint(lint_id, meta["title"], meta["level"], meta["remediation"], text, meta.get("refine"), needs)
 
 
+def suppress(found: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
+    """Each finding, with the reason of the first suppression of its rule whose `object` pattern
+    matches where it is (an object, or file:line) or its file."""
+    out = []
+    for finding in found:
+        match = next((s for s in suppressions if s.lint == finding.rule and any(
+            fnmatch.fnmatchcase(candidate, s.object) for candidate in (finding.where, finding.file, finding.object)
+            if candidate)), None)
+        out.append(replace(finding, suppressed=match.reason) if match else finding)
+    return out
+
+
 def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict | None = None) -> list[Result]:
     """One Result per lint over `schemas`: pass, fail (or warn) listing its findings (suppressed ones
     noted), skip when it cannot judge, error when it could not run."""
@@ -78,7 +90,8 @@ def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict
     for lint in lints():
         started = time.perf_counter()
         base = Result(id=f"lint.{lint.id}", category="lints", title=f"{lint.id}: {lint.title}", status="pass",
-                      object=scope, sql=lint.sql, level="error" if lint.level == "error" else "warning")
+                      object=scope, sql=lint.sql, level="error" if lint.level == "error" else "warning",
+                      remediation=lint.remediation)
         missing = [n for n in lint.needs if not project.get(n)]
         if missing:
             results.append(base.with_(status="skip", detail="not run: needs " + ", ".join(
@@ -98,19 +111,7 @@ def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict
         if unjudged:
             results.append(base.with_(status="skip", detail="not run: " + "; ".join(unjudged), duration_ms=duration))
             continue
-        silenced = [s for s in suppressions if s.lint == lint.id]
-        kept, muted = [], []
-        for row in rows:
-            match = next((s for s in silenced if fnmatch.fnmatchcase(row["object"], s.object)), None)
-            (muted if match else kept).append((row, match))
-        detail = "\n".join(row["detail"] for row, _ in kept)
-        notes = "\n".join(f"suppressed: {row['detail']} ({s.reason})" for row, s in muted)
-        results.append(base.with_(
-            status=("fail" if lint.level == "error" else "warn") if kept else "pass",
-            object=", ".join(sorted({row["object"] for row, _ in kept})) or scope,
-            expected="no findings",
-            actual=f"{len(kept)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
-            detail="\n".join(part for part in (detail, notes) if part),
-            remediation=lint.remediation if kept else "",
-            duration_ms=duration))
+        found = [Finding(rule=lint.id, level=base.level, message=row["detail"], object=row["object"],
+                         fix=lint.remediation, docs=f"docs/lints/{lint.id}.md") for row in rows]
+        results.append(base.with_(duration_ms=duration).with_findings(suppress(found, suppressions)))
     return results
