@@ -57,6 +57,14 @@ def test_an_unreachable_server_exits_3_in_one_line(project_copy, args):
     assert out.stderr.startswith("pgsuite: cannot connect to") and "Traceback" not in out.stderr
 
 
+def test_a_connection_lost_in_the_middle_exits_3_not_a_failed_check(db, project_copy):
+    (project_copy.root / "verify" / "scenarios" / "0000_lose_the_connection.sql").write_text(
+        "SELECT pg_terminate_backend(pg_backend_pid());\n")
+    out = pgsuite("--project", str(project_copy.root), "verify", "--dsn", db)
+    assert out.returncode == 3, (out.stdout, out.stderr)
+    assert out.stderr.startswith("pgsuite: lost the connection to the server") and "Traceback" not in out.stderr
+
+
 def test_a_failing_check_exits_1(db, project_copy):
     query(db, "DROP INDEX idx_appointments_customer")
     for args in (["verify"], ["deploy"], ["migrate", "validate"]):

@@ -14,7 +14,7 @@ import click
 import psycopg
 
 from .. import redact
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
+from ..errors import EXIT_CONNECT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
 from ..migrate import runner
 from ..project import Project
 from ..target import resolve

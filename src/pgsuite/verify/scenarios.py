@@ -98,6 +98,8 @@ def _run_one(conn, path: Path, text: str, setup: str) -> Result:
                 raise CheckFailed(f"scenario {path}: its transaction ended inside the scenario; "
                                   "its changes may have been committed: stopping verify")
     except psycopg.Error as exc:
+        if conn.broken:  # the connection is gone: that is not the scenario failing (exit 3)
+            raise
         status = "fail"
         diag = exc.diag
         detail = f"[{exc.sqlstate}] {diag.message_primary or str(exc).strip()}"
