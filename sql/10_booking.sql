@@ -225,9 +225,11 @@ REVOKE ALL ON FUNCTION app_private.require_booking_references(uuid, uuid, uuid, 
 REVOKE ALL ON FUNCTION app_private.booking_lock_key(uuid, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.find_conflicts(uuid, uuid, timestamptz, timestamptz, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.slot_conflict_outcome(uuid, timestamptz, timestamptz, jsonb, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb)
+    FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.check_slot_availability(uuid, uuid, timestamptz, timestamptz, uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb)
+GRANT EXECUTE ON FUNCTION
+    public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb)
     TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.check_slot_availability(uuid, uuid, timestamptz, timestamptz, uuid)
     TO authenticated, service_role;

@@ -91,6 +91,8 @@ def project_copy(tmp_path) -> Project:
     and reports land in tmp_path, never in the repository."""
     for part in ("migrations", "sql", "verify", "reports/templates"):
         shutil.copytree(ROOT / part, tmp_path / part)
+    for config in (".squawk.toml", ".sqlfluff"):  # how the project lints its SQL
+        shutil.copy(ROOT / config, tmp_path / config)
     return Project.at(tmp_path)
 
 

@@ -143,4 +143,4 @@ def emit(text: str, output: str | None) -> None:
 
 
 # the command groups register themselves on `main`
-from . import bench, db, deploy, init, metrics, migrate, verify  # noqa: E402,F401
+from . import bench, db, deploy, init, lint, metrics, migrate, verify  # noqa: E402,F401

@@ -22,6 +22,6 @@ def render(results: RunResults, verbose: bool = False) -> str:
         lines.append(f"{cat['name']:<12} {cat['checks']:>6} {cat['pass']:>5} {cat['fail']:>5} {cat['error']:>5} "
                      f"{cat['skip']:>5} {cat['warn']:>5}  {cat['status'].upper()}")
     target = results.target
-    lines.append(f"\n{results.verdict}: {len(results.checks)} checks on {target.get('database', '?')} "
-                 f"(PostgreSQL {target.get('server_version', '?')})")
+    on = f" on {target.get('database', '?')} (PostgreSQL {target.get('server_version', '?')})" if target else ""
+    lines.append(f"\n{results.verdict}: {len(results.checks)} checks{on}")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import marshal
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -82,7 +83,7 @@ def document_schema() -> dict:
     suppression = {"type": "object", "required": ["lint", "object", "reason"], "additionalProperties": False,
                    "description": "a suppression is {lint, object, reason}, each a non-empty string (the reason "
                                   "is required)",
-                   "properties": {"lint": {"enum": [lint.id for lint in lints()], "description": "a known lint"},
+                   "properties": {"lint": {"pattern": _known_lint_pattern(), "description": "a known lint"},
                                   "object": NON_EMPTY, "reason": NON_EMPTY}}
     properties = {
         "settings": kinds.mapping(settings),
@@ -184,7 +185,7 @@ def _explain(error) -> tuple[tuple, str]:
             return key, schema["description"]
         return key, "missing " + ", ".join(sorted(set(schema["required"]) - set(value)))
     parent = error.parent.schema if error.parent else None
-    if error.validator == "enum" and schema.get("description") == "a known lint":
+    if error.validator in ("enum", "pattern") and schema.get("description") == "a known lint":
         return key, f"unknown lint {value!r}"
     if error.validator in ("minLength", "pattern") and key and key[0] == "suppress":
         return key[:2], _suppression_description()
@@ -193,6 +194,23 @@ def _explain(error) -> tuple[tuple, str]:
     expected = schema.get("description") or (parent or {}).get("description") or error.message
     return key, f"expected {expected}, found {_kind(value)} {value!r}" if error.validator in ("type", "enum") \
         else f"{expected}: {error.message}"
+
+
+def _known_lint_pattern() -> str:
+    """verify's lints, pgsuite lint's migration rules, squawk's and sqlfluff's rules (by prefix)."""
+    from ..lint.rules import rules  # the lint package's rules: a late import, they import pglast
+
+    known = [lint.id for lint in lints()] + [rule.id for rule in rules()] + ["syntax", "compile"]
+    return "^(" + "|".join(map(re.escape, known)) + r")$|^squawk\.[a-z0-9-]+$|^sqlfluff\.[A-Z]{2}[0-9]{2}$"
+
+
+def load_suppressions(config: Path) -> list[Suppression]:
+    """Only the suppressions of verify/config.yaml (what `pgsuite lint` needs of it), validated."""
+    data, lines = yamlfile.load(config)
+    if data is None:
+        return []
+    validate(data, config, lines)
+    return [Suppression(e["lint"], e["object"], e["reason"]) for e in data.get("suppress") or []]
 
 
 def _suppression_description() -> str:

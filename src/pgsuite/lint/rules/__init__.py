@@ -1,0 +1,77 @@
+"""pgsuite's migration rules: one module each (MNNN_slug.py), found by name.
+
+A rule module holds its documentation (the docstring: the first line is its title), LEVEL
+("error" refuses a deploy, "warning" is shown), FIX, a FAILING and a PASSING example (whole
+migration files; tests run both) and `check(statement, context)`, which yields (message,
+table) pairs. Rules see every statement the same way, at top level or inside a DO block or a
+function body (lint/statements.py).
+"""
+
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from typing import Callable
+
+from pglast import ast
+
+from ..statements import SqlFile, Statement
+
+RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")
+
+
+@dataclass
+class Context:
+    """What a rule knows beyond the statement: its file, and the tables created before it in
+    this file or in an earlier migration of the same deployment (nobody can be waiting on them)."""
+
+    file: SqlFile
+    new_tables: set[str] = field(default_factory=set)
+    new_indexes: set[str] = field(default_factory=set)
+    live_tables: set[str] | None = None  # the target's, with --dsn: a table it lacks is new
+
+    def existing(self, table: str) -> bool:
+        return table not in self.new_tables and (self.live_tables is None or table in self.live_tables)
+
+    def learn(self, statement: Statement) -> None:
+        """Remember what the statement creates: later statements on it contend with nobody."""
+        node = statement.node
+        if isinstance(node, ast.CreateStmt):
+            self.new_tables.add(qualified(node.relation))
+        elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+            self.new_tables.add(qualified(node.into.rel))
+        elif isinstance(node, ast.IndexStmt) and node.idxname:
+            self.new_indexes.add(f"{node.relation.schemaname or 'public'}.{node.idxname}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # "M001_create_index_blocks_writes": output, suppressions, docs
+    title: str
+    doc: str
+    level: str
+    fix: str
+    failing: str
+    passing: str
+    check: Callable[[Statement, Context], object]
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        match = RULE_MODULE.match(module.name)
+        if not match:
+            continue
+        loaded = import_module(f"{__name__}.{module.name}")
+        doc = (loaded.__doc__ or "").strip()
+        found.append(Rule(id=f"{match.group(1).upper()}_{match.group(2)}", title=doc.splitlines()[0].rstrip("."),
+                          doc=doc, level=loaded.LEVEL, fix=loaded.FIX, failing=loaded.FAILING,
+                          passing=loaded.PASSING, check=loaded.check))
+    return tuple(sorted(found, key=lambda r: r.id))
+
+
+def qualified(range_var) -> str:
+    """schema.table as the statement names it (unqualified names are taken to be in public)."""
+    return f"{range_var.schemaname or 'public'}.{range_var.relname}"

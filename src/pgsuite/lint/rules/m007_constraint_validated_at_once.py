@@ -1,0 +1,31 @@
+"""A CHECK or FOREIGN KEY constraint added to an existing table without NOT VALID.
+
+Adding it validates every row at once: a CHECK under ACCESS EXCLUSIVE (reads and writes wait), a
+foreign key under SHARE ROW EXCLUSIVE on both tables (writes wait), for a whole scan. Add it NOT
+VALID (new rows are checked from then on) and VALIDATE CONSTRAINT in a later migration, which
+takes only SHARE UPDATE EXCLUSIVE.
+"""
+
+from pglast import ast, enums
+
+from . import qualified
+
+LEVEL = "error"
+FIX = "ADD CONSTRAINT ... NOT VALID now; ALTER TABLE ... VALIDATE CONSTRAINT in a later migration."
+FAILING = ("ALTER TABLE public.appointments\n"
+           "    ADD CONSTRAINT appointments_notes_length CHECK (length(notes) < 10000);\n")
+PASSING = ("ALTER TABLE public.appointments\n"
+           "    ADD CONSTRAINT appointments_notes_length CHECK (length(notes) < 10000) NOT VALID;\n")
+CHECKED = {enums.ConstrType.CONSTR_CHECK: "CHECK", enums.ConstrType.CONSTR_FOREIGN: "FOREIGN KEY"}
+
+
+def check(statement, context):
+    node = statement.node
+    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
+        table = qualified(node.relation)
+        for cmd in node.cmds or ():
+            constraint = cmd.def_ if cmd.subtype == enums.AlterTableType.AT_AddConstraint else None
+            if isinstance(constraint, ast.Constraint) and constraint.contype in CHECKED \
+                    and not constraint.skip_validation:
+                yield (f"adds {CHECKED[constraint.contype]} {constraint.conname or ''} to {table} without NOT VALID: "
+                       "every row is checked at once while writes wait"), table

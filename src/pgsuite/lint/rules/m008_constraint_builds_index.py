@@ -1,0 +1,30 @@
+"""A PRIMARY KEY, UNIQUE or EXCLUDE constraint added to an existing table builds its index in place.
+
+The index is built under ACCESS EXCLUSIVE: reads and writes wait for the whole build. Build a
+unique index CONCURRENTLY first (a migration marked `-- transactional: false`), then add the
+constraint USING INDEX, which only takes the lock for a moment.
+"""
+
+from pglast import ast, enums
+
+from . import qualified
+
+LEVEL = "error"
+FIX = ("CREATE UNIQUE INDEX CONCURRENTLY first; then ALTER TABLE ... ADD CONSTRAINT name "
+       "PRIMARY KEY/UNIQUE USING INDEX index_name.")
+FAILING = "ALTER TABLE public.customers ADD CONSTRAINT customers_email_key UNIQUE (org_id, email);\n"
+PASSING = ("ALTER TABLE public.customers\n"
+           "    ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_idx;\n")
+BUILDS = {enums.ConstrType.CONSTR_PRIMARY: "PRIMARY KEY", enums.ConstrType.CONSTR_UNIQUE: "UNIQUE",
+          enums.ConstrType.CONSTR_EXCLUSION: "EXCLUDE"}
+
+
+def check(statement, context):
+    node = statement.node
+    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
+        table = qualified(node.relation)
+        for cmd in node.cmds or ():
+            constraint = cmd.def_ if cmd.subtype == enums.AlterTableType.AT_AddConstraint else None
+            if isinstance(constraint, ast.Constraint) and constraint.contype in BUILDS and not constraint.indexname:
+                yield (f"adds {BUILDS[constraint.contype]} {constraint.conname or ''} to {table}: its index is built "
+                       "under ACCESS EXCLUSIVE while reads and writes wait"), table

@@ -1,0 +1,54 @@
+"""What the target says about the tables a migration touches: which exist, how big they are
+(pg_class.relpages and reltuples: as of the last VACUUM or ANALYZE, read without taking any
+lock on them) and how many other sessions hold a lock on them right now."""
+
+from dataclasses import dataclass
+
+from .. import db
+
+TABLES = """
+SELECT n.nspname || '.' || c.relname AS name,
+       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint
+            ELSE -1 - coalesce(pg_catalog.pg_stat_get_live_tuples(c.oid), 0) END AS rows,
+       c.relpages::bigint * current_setting('block_size')::bigint AS bytes,
+       (SELECT count(DISTINCT l.pid) FROM pg_catalog.pg_locks AS l
+        WHERE l.relation = c.oid AND l.pid <> pg_catalog.pg_backend_pid()) AS sessions
+FROM pg_catalog.pg_class AS c
+JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+"""
+
+
+@dataclass(frozen=True)
+class TableSize:
+    rows: int  # never analysed: -1 - the live rows the statistics counted
+    bytes: int  # 0 until a VACUUM or ANALYZE measured it
+    sessions: int
+
+    def describe(self) -> str:
+        if self.rows >= 0:
+            size = f"{_count(self.rows)} rows, {_bytes(self.bytes)}"
+        else:
+            size = f"about {_count(-1 - self.rows)} rows by the statistics, never analysed"
+        busy = f"; {self.sessions} other session(s) hold a lock on it now" if self.sessions else ""
+        return size + busy
+
+
+def read(dsn: str) -> dict[str, TableSize]:
+    with db.connect(dsn, autocommit=True) as conn:
+        return {name: TableSize(rows, size, sessions) for name, rows, size, sessions in conn.execute(TABLES)}
+
+
+def _count(n: int) -> str:
+    for unit, size in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return str(n)
+
+
+def _bytes(n: int) -> str:
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.0f} {unit}" if n >= 10 * size else f"{n / size:.1f} {unit}"
+    return f"{n} bytes"

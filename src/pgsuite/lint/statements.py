@@ -1,0 +1,211 @@
+"""SQL files as the statements PostgreSQL will run, each with its file and line, including
+the statements inside DO blocks and PL/pgSQL and SQL function bodies, so that DDL found there
+is judged like top-level DDL.
+
+Parsed with PostgreSQL's own parsers (pglast: `parse_sql`, `parse_plpgsql`). Dynamic SQL
+(`EXECUTE`) is read when its text is a literal, or a `format()` of a literal (placeholders
+filled with a dummy name); otherwise it is kept as a statement pgsuite cannot read.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pglast
+from pglast import ast
+
+from ..errors import ConfigError
+
+# `-- pgsuite-ignore: RULE reason` in the comment lines right above a statement (or on its line)
+IGNORE = re.compile(r"--\s*pgsuite-ignore:\s*(\S+)\s*(.*?)\s*$")
+TRANSACTIONAL = re.compile(r"^--\s*transactional\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+FORMAT_PLACEHOLDER = re.compile(r"%(\d+\$)?[-]?[sIL]")
+DUMMY = "pgsuite_dynamic"
+
+
+@dataclass(frozen=True)
+class Statement:
+    file: str  # as given, relative to the project when under it
+    line: int  # of its first token
+    text: str
+    node: object | None  # pglast AST node; None for dynamic SQL pgsuite cannot read
+    context: str = ""  # "" at top level; "DO block", "function public.f(uuid)" inside one
+    ignores: tuple[tuple[str, str], ...] = ()  # (rule, reason) from pgsuite-ignore comments
+
+    @property
+    def where(self) -> str:
+        return f"in the {self.context}" if self.context else ""
+
+
+@dataclass
+class SqlFile:
+    path: Path
+    name: str  # how findings name it
+    role: str  # migration | rollback | repeatable | scenario | sql
+    text: str
+    transactional: bool = True  # yoyo's `-- transactional:` directive (migrations)
+    statements: list[Statement] = field(default_factory=list)
+    syntax_error: tuple[int, str] | None = None  # (line, message) when PostgreSQL's parser refuses it
+
+
+def read(path: Path, name: str, role: str) -> SqlFile:
+    """The file's statements; a syntax error is kept (lint reports it), unreadable text is bad input."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read it ({exc.strerror})") from exc
+    directive = TRANSACTIONAL.search(text)
+    sql_file = SqlFile(path, name, role, text,
+                       transactional=not (directive and directive.group(1).lower() == "false"))
+    try:
+        raws = pglast.parse_sql(text)
+    except pglast.parser.ParseError as exc:
+        message, index = (exc.args + (None,))[:2]
+        sql_file.syntax_error = (_line(text, index) if isinstance(index, int) else 1, str(message))
+        return sql_file
+    for raw in raws:
+        start = _first_token(text, raw.stmt_location or 0)
+        chunk = text[start:(raw.stmt_location or 0) + (raw.stmt_len or len(text))]
+        line = _line(text, start)
+        top = Statement(name, line, chunk.strip(), raw.stmt, ignores=_ignores(text, line))
+        sql_file.statements.append(top)
+        sql_file.statements += nested(top)
+    return sql_file
+
+
+def nested(statement: Statement) -> list[Statement]:
+    """The statements inside a DO block or a function's body, with their lines in the file."""
+    node = statement.node
+    if isinstance(node, ast.DoStmt):
+        options = {d.defname: d.arg for d in node.args or ()}
+        language = getattr(options.get("language"), "sval", "plpgsql")
+        body = getattr(options.get("as"), "sval", "")
+        if language != "plpgsql":
+            return []
+        wrapper = f"CREATE FUNCTION pg_temp.pgsuite_do() RETURNS void LANGUAGE plpgsql AS {_quoted(body)}"
+        return _plpgsql(statement, wrapper, body, "DO block")
+    if isinstance(node, ast.CreateFunctionStmt):
+        options = {d.defname: d.arg for d in node.options or ()}
+        language = getattr(options.get("language"), "sval", "sql")
+        name = ".".join(p.sval for p in node.funcname)
+        context = f"{'procedure' if node.is_procedure else 'function'} {name}"
+        if node.sql_body is not None:  # BEGIN ATOMIC ... END or RETURN ...
+            parts = node.sql_body if isinstance(node.sql_body, tuple) else (node.sql_body,)
+            flat = [s for p in parts for s in (p if isinstance(p, tuple) else (p,)) if s is not None]
+            return [Statement(statement.file, statement.line, "", s, context, statement.ignores) for s in flat]
+        body_parts = options.get("as")
+        body = body_parts[0].sval if isinstance(body_parts, tuple) and body_parts else ""
+        if language == "plpgsql":
+            return _plpgsql(statement, statement.text, body, context)
+        if language == "sql" and body:
+            return _parsed(statement, body, body_line(statement, body), context)
+    return []
+
+
+def _plpgsql(statement: Statement, function_text: str, body: str, context: str) -> list[Statement]:
+    try:
+        tree = pglast.parse_plpgsql(function_text)
+    except pglast.parser.ParseError:
+        return []  # the server reports a broken body when it compiles it; compilation checks say so
+    first = body_line(statement, body)
+    found = []
+    for kind, item in _walk(tree):
+        lineno = first + max(item.get("lineno", 1), 1) - 1
+        if kind == "PLpgSQL_stmt_execsql":
+            query = item["sqlstmt"]["PLpgSQL_expr"]["query"]
+            found += _parsed(statement, query, lineno, context)
+        elif kind == "PLpgSQL_stmt_dynexecute":
+            expression = item["query"]["PLpgSQL_expr"]["query"]
+            literal = _literal_sql(expression)
+            if literal is None:
+                found.append(Statement(statement.file, lineno, f"EXECUTE {expression}", None, context,
+                                       statement.ignores))
+            else:
+                found += _parsed(statement, literal, lineno, context)
+    return found
+
+
+def _parsed(statement: Statement, query: str, line: int, context: str) -> list[Statement]:
+    """Each statement of a query found in a body (dynamic SQL may hold several), at its own line."""
+    try:
+        raws = pglast.parse_sql(query)
+    except pglast.parser.ParseError:
+        return []
+    found = []
+    for raw in raws:
+        start = _first_token(query, raw.stmt_location or 0)
+        end = (raw.stmt_location or 0) + (raw.stmt_len or len(query))
+        found.append(Statement(statement.file, line + _line(query, start) - 1, query[start:end].strip(), raw.stmt,
+                               context, statement.ignores))
+    return found
+
+
+def _literal_sql(expression: str) -> str | None:
+    """The SQL an EXECUTE runs when pgsuite can read it: a string literal, or format() of one."""
+    try:
+        value = pglast.parse_sql(f"SELECT {expression}")[0].stmt.targetList[0].val
+    except (pglast.parser.ParseError, AttributeError, IndexError):
+        return None
+    if isinstance(value, ast.A_Const) and isinstance(value.val, ast.String):
+        return value.val.sval
+    if (isinstance(value, ast.FuncCall) and [p.sval for p in value.funcname][-1] == "format" and value.args
+            and isinstance(value.args[0], ast.A_Const) and isinstance(value.args[0].val, ast.String)):
+        return FORMAT_PLACEHOLDER.sub(DUMMY, value.args[0].val.sval)
+    return None
+
+
+def _walk(tree):
+    """(node kind, its fields) for every node of a parse_plpgsql tree."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key.startswith("PLpgSQL_stmt") and isinstance(value, dict):
+                yield key, value
+            yield from _walk(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from _walk(item)
+
+
+def _ignores(text: str, line: int) -> tuple[tuple[str, str], ...]:
+    """pgsuite-ignore comments on the statement's first line and in the comment lines right above."""
+    lines = text.splitlines()
+    found = []
+    index = line - 1
+    candidates = [lines[index]] if index < len(lines) else []
+    index -= 1
+    while index >= 0 and lines[index].strip().startswith("--"):
+        candidates.append(lines[index])
+        index -= 1
+    for candidate in candidates:
+        match = IGNORE.search(candidate)
+        if match:
+            found.append((match.group(1), match.group(2)))
+    return tuple(found)
+
+
+def body_line(statement: Statement, body: str) -> int:
+    """The file line of a body's first line: where the body's text starts in the statement."""
+    at = statement.text.find(body) if body else -1
+    return statement.line + (statement.text.count("\n", 0, at) if at >= 0 else 0)
+
+
+def _quoted(body: str) -> str:
+    tag = "$pgsuite$"
+    return f"{tag}{body}{tag}"
+
+
+def _first_token(text: str, start: int) -> int:
+    """Past the blank lines and comments pglast counts as part of a statement."""
+    pattern = re.compile(r"\s*(--[^\n]*\n?|/\*.*?\*/)?", re.DOTALL)
+    position = start
+    while True:
+        match = pattern.match(text, position)
+        if not match or match.end() == position:
+            return position
+        position = match.end()
+
+
+def _line(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
