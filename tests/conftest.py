@@ -71,9 +71,13 @@ def empty_db(empty_postgresql) -> str:
 
 @pytest.fixture
 def sandbox(tmp_path) -> Project:
-    """A project folder of the test's own, with a copy of the real migrations."""
+    """A project folder of the test's own, with a copy of the real migrations (and how they are
+    linted: the safety gate judges them on an empty database)."""
     shutil.copytree(ROOT / "migrations", tmp_path / "migrations")
     (tmp_path / "sql").mkdir()
+    (tmp_path / "verify").mkdir()
+    shutil.copy(ROOT / "verify" / "config.yaml", tmp_path / "verify" / "config.yaml")
+    shutil.copy(ROOT / ".squawk.toml", tmp_path / ".squawk.toml")
     return Project.at(tmp_path)
 
 

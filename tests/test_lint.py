@@ -220,3 +220,63 @@ def test_compilation_names_a_function_whose_body_uses_a_missing_column(db, proje
     compiled = [c for c in as_owner.checks if c.category == "compilation"]
     assert [(c.id, c.status) for c in compiled] == [("compile.plpgsql_check", "skip")]
     assert "may not create the plpgsql_check extension" in compiled[0].detail
+
+
+UNSAFE = ("CREATE INDEX idx_customers_email ON public.customers (org_id, email);\n"
+          "ALTER TABLE public.customers DROP COLUMN phone;\n")
+
+
+def test_deploy_refuses_unsafe_statements_and_changes_nothing(db, project_copy):
+    name = add_migration(project_copy, UNSAFE)
+    out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "refused: 2 unsafe statement(s) in what would be applied; nothing was applied" in out.stderr
+    assert f"{name}:2: M001_create_index_blocks_writes: CREATE INDEX idx_customers_email" in out.stderr
+    assert f"{name}:3: M003_drop_column: drops column phone of public.customers" in out.stderr
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = %s", (NEXT,)) == [(0,)]
+    assert query(db, "SELECT to_regclass('public.idx_customers_email')") == [(None,)]
+    assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' "
+                     "AND column_name = 'phone'") == [(1,)]
+    assert not list(project_copy.runs_dir.glob("*/results.json"))  # no run: nothing happened
+    out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db)
+    assert out.returncode == 1 and "refused: 2 unsafe statement(s)" in out.stderr
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = %s", (NEXT,)) == [(0,)]
+
+
+def test_allow_unsafe_applies_and_the_report_records_the_reason_with_what_it_overrode(db, project_copy):
+    add_migration(project_copy, UNSAFE)
+    reason = "phone was never collected; customers has 40 rows"
+    out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db, "--allow-unsafe", reason)
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = %s", (NEXT,)) == [(1,)]
+    assert f"caveat: 2 unsafe statement(s) applied with --allow-unsafe: {reason}" in out.stdout, out.stdout
+    run = json.loads(next(project_copy.runs_dir.glob("*/results.json")).read_text())
+    assert run["deployment"]["allow_unsafe"]["reason"] == reason
+    assert [f["rule"] for f in run["deployment"]["allow_unsafe"]["findings"]] == [
+        "M001_create_index_blocks_writes", "M003_drop_column"]
+    safety = [c for c in run["checks"] if c["category"] == "migration safety"]
+    assert all(c["status"] == "pass" for c in safety)  # overridden, not hidden: each finding keeps the reason
+    assert {f["suppressed"] for c in safety for f in c["findings"] if f["level"] == "error"} == {
+        f"allowed by --allow-unsafe: {reason}"}
+    report = next(project_copy.runs_dir.glob("*/report.md")).read_text()
+    assert f"**Applied with `--allow-unsafe`:** {reason}. The safety gate's findings it overrode:" in report
+    assert "- ⚠️ `migrations/0007_change.sql:3` `M003_drop_column`: drops column phone of public.customers" in report
+    assert "| What was applied passed the safety gate (pgsuite lint's rules, squawk) | ⚠️ WARN |" in report
+
+
+def test_migrate_apply_with_allow_unsafe_says_what_it_let_through(db, project_copy):
+    add_migration(project_copy, UNSAFE)
+    out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db, "--allow-unsafe", "tested")
+    assert out.returncode == 0, out.stderr
+    assert "unsafe, allowed (tested): migrations/0007_change.sql:3: M003_drop_column" in out.stderr
+    out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db, "--allow-unsafe", " ")
+    assert out.returncode == 2 and "a reason is required" in out.stderr
+
+
+def test_a_table_created_earlier_in_the_same_deployment_does_not_block(db, project_copy):
+    add_migration(project_copy, "CREATE TABLE public.loyalty (id bigint PRIMARY KEY, org_id uuid NOT NULL);\n")
+    (project_copy.migrations_dir / "0008_loyalty_index.sql").write_text(
+        "-- depends: 0007_change\nCREATE INDEX idx_loyalty_org ON public.loyalty (org_id);\n")
+    (project_copy.migrations_dir / "0008_loyalty_index.rollback.sql").write_text("DROP INDEX public.idx_loyalty_org;\n")
+    out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db)
+    assert out.returncode == 0, out.stderr
+    assert query(db, "SELECT to_regclass('public.idx_loyalty_org')::text") == [("idx_loyalty_org",)]

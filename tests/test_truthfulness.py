@@ -133,7 +133,7 @@ def test_deploy_and_report_write_junit(db, project_copy, tmp_path):
     out = deploy(project_copy, db, "--junit", str(target))
     assert out.returncode == 0 and str(target) in out.stdout
     suites = {s.get("name") for s in ET.parse(target).getroot().findall("testsuite")}
-    assert suites == {"migrations", "catalog", "lints", "scenarios", "tests"}
+    assert suites == {"migration safety", "migrations", "catalog", "lints", "scenarios", "compilation", "tests"}
     again = pgsuite("--project", str(project_copy.root), "report", "--format", "junit")
     assert again.returncode == 0 and again.stdout.startswith("<?xml")
 
@@ -162,7 +162,7 @@ def test_the_report_lists_risky_statements_and_reapplied_repeatables(db, project
     (project_copy.migrations_dir / "0099_index.rollback.sql").write_text("DROP INDEX public.appointments_notes_idx;")
     policies = project_copy.repeatables_dir / "30_policies.sql"
     policies.write_text(policies.read_text() + "\n-- touched\n")
-    out = deploy(project_copy, db)
+    out = deploy(project_copy, db, "--allow-unsafe", "the notes index is what this test reports on")
     report = (runs(project_copy)[-1] / "report.md").read_text()
     impact = report.split("## Deployment impact")[1].split("## Rollback readiness")[0]
     assert "- `0099_index`: index appointments\\_notes\\_idx on public.appointments" in impact or \

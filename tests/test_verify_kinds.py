@@ -69,6 +69,14 @@ def test_the_baseline_makes_the_same_schema_on_an_empty_database(library, tmp_pa
         out = pgsuite("--project", str(copy), "deploy", "--dsn", database_dsn(ADMIN_DSN, name, OWNER))
         assert out.returncode == 0, out.stdout + out.stderr
         assert "applied 0001_baseline" in out.stdout
+        # pg_dump's --clean statements are the rollback, all of them; the baseline only makes things
+        baseline = (copy / "migrations" / "0001_baseline.sql").read_text()
+        undo = (copy / "migrations" / "0001_baseline.rollback.sql").read_text()
+        assert "DROP " not in baseline.upper().replace("DROP DEFAULT", "")
+        assert undo.count("DROP TABLE IF EXISTS") == 8 and "DROP SCHEMA IF EXISTS lending" in undo
+        # the gate passed it: what it would refuse in a pre-existing schema, init accepted with the reason
+        config = (copy / "verify" / "config.yaml").read_text()
+        assert 'object: "migrations/0001_baseline.sql:*"' in config and "when `pgsuite init` ran" in config
     finally:
         drop_database(ADMIN_DSN, name)
 

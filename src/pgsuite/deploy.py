@@ -3,11 +3,14 @@ check in the one results model, so a failed migration is a failing check, not a 
 
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
+from .lint import compile as compile_check
+from .lint import gate
+from .lint import run as lint_run
 from .migrate import files as migration_files
 from .migrate import repeatable, runner
 from .migrate.repeatable import RepeatableFailed
@@ -54,9 +57,12 @@ def plan(project: Project, target: Target) -> Plan:
 
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
-           progress=runner.quiet, lock_timeout: str = "60s", junit: Path | None = None) -> Outcome:
-    """Apply, verify, (test,) save and report. `tests_junit` reads a pytest JUnit XML already written
-    (a CI job that ran the tests before); `with_tests` runs the project's pytest suite now."""
+           progress=runner.quiet, lock_timeout: str = "60s", junit: Path | None = None,
+           allow_unsafe: str | None = None) -> Outcome:
+    """Lint what would be applied (the gate), apply, verify, compile, (test,) save and report.
+    `tests_junit` reads a pytest JUnit XML already written (a CI job that ran the tests before);
+    `with_tests` runs the project's pytest suite now; `allow_unsafe` (a reason) lets error-level
+    findings of the gate through, recorded with them."""
     # every input is read and checked before anything changes: a bad file exits 2 with nothing applied
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
     repeatable.discover(project.repeatables_dir)
@@ -79,8 +85,9 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
             applied.append((name, seconds))
         progress(verb, name, seconds)
 
-    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout)
-    results.checks += checks
+    safety = gate.Gate(project, target.dsn, allow_unsafe)  # refuses (raises) before anything is applied
+    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout, safety)
+    results.checks += (safety.verdict.checks if safety.verdict else []) + checks
     by_name = {f.name: f for f in repeatable.discover(project.repeatables_dir)}
     created: set[str] = set()  # tables this deployment created: nobody else waits on them
     results.deployment = {
@@ -90,10 +97,14 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
         "repeatables_pending": [name for name in changed if name not in repeatables],
         "migration_head": _head(project, target.dsn),
     }
+    if safety.verdict and safety.verdict.overridden:
+        results.deployment["allow_unsafe"] = {"reason": allow_unsafe,
+                                              "findings": [asdict(f) for f in safety.verdict.overridden]}
     verified = verify(target.dsn, project.verify_dir, inputs=inputs)
     results.checks += verified.checks
     results.target["deployer"] = verified.target.get("deployer")
     results.catalog = verified.catalog
+    results.checks += compile_check.run(target.dsn, lint_run.function_locator(lint_run.collect(project)))
     if tests_junit is not None:
         results.checks += pytest_junit.read(tests_junit)
     elif with_tests:
@@ -110,7 +121,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
 
 
 def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], pending: list[str],
-           lock_timeout: str) -> tuple[list[Result], list[str]]:
+           lock_timeout: str, safety: gate.Gate) -> tuple[list[Result], list[str]]:
     """The migration step as checks: validation, each pending migration applied, failed or not run,
     the repeatables; and the repeatable files re-applied."""
     validated = Result("migrations.validate", "migrations", "applied migrations match their files", "pass",
@@ -118,7 +129,7 @@ def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]
     started = time.perf_counter()
     failure, why_not, outcome = None, "", None
     try:
-        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout)
+        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout, gate=safety)
     except ValidationFailed as exc:
         validated = validated.with_(status="fail", detail="\n".join(exc.problems),
                                     remediation="restore the applied files as they were, and change the schema "

@@ -34,10 +34,26 @@ settings:
 #   tenant_tables: [public.tenants]                # tenants' tables without that column
 #   claim_functions: [auth.uid]                    # what policies call to read the caller
 
-# A lint silenced for an object (or a glob of objects), with a reason:
+# A lint silenced for an object (or a glob of objects, or a file:line), with a reason:
 #   - {lint: 0002_unindexed_foreign_key, object: public.some_table, reason: "append-only, never deleted"}
-suppress: []
+suppress:{accepted}
 """
+ACCEPTED = """
+  # the baseline is the schema {database} already had: what pgsuite lint's safety gate finds in it
+  # was decided before pgsuite (new migrations are judged in full)
+  - lint: {rule}
+    object: "migrations/{baseline}.sql:*"
+    reason: "the schema as it already was in {database} when `pgsuite init` ran"
+"""
+
+
+def _baseline_findings(project: Project, migration: Path) -> list[str]:
+    """The rules the safety gate would refuse the baseline for (on an empty database)."""
+    from .lint import run as lint_run, statements  # the linters are heavy: only here
+
+    sql_file = statements.read(migration, f"migrations/{migration.name}", "migration")
+    checks = lint_run.safety(project, [sql_file])
+    return sorted({f.rule for c in checks for f in c.findings if f.level == "error" and not f.suppressed})
 
 
 @dataclass(frozen=True)
@@ -71,7 +87,10 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
                                          baseline.dump(dsn, DEFAULT_EXCLUDED_SCHEMAS, schemas), roles, database)
     config = root / "verify" / "config.yaml"
     if not config.exists():
-        config.write_text(CONFIG, encoding="utf-8")
+        accepted = _baseline_findings(project, migration)
+        entries = "".join(ACCEPTED.format(rule=rule, baseline=baseline.BASELINE_ID, database=database)
+                          for rule in accepted)
+        config.write_text(CONFIG.replace("{accepted}", entries or " []"), encoding="utf-8")
     runner.record_applied(project, dsn, baseline.BASELINE_ID)
     expectations = root / "verify" / "schema.yaml"
     expectations.write_text(snapshot.snapshot(dsn, schemas), encoding="utf-8")

@@ -49,6 +49,23 @@ lock_timeout_option = click.option(
 )
 
 
+class Reason(click.ParamType):
+    """A non-empty reason, recorded where it is used."""
+
+    name = "reason"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("a reason is required (say why the unsafe statements are acceptable)", param, ctx)
+        return str(value).strip()
+
+
+allow_unsafe_option = click.option(
+    "--allow-unsafe", "allow_unsafe", type=Reason(), default=None, metavar="REASON",
+    help="Apply even with error-level findings of the safety gate (pgsuite lint's rules and squawk); "
+         "the reason is recorded with what it overrode.")
+
+
 class Context:
     def __init__(self, project_dir: str, debug: bool):
         self.project_dir = project_dir

@@ -14,7 +14,8 @@ from ..report import render as render_lib
 from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve
-from . import Context, dsn_option, emit, lock_timeout_option, main, output_option, progress_printer
+from . import (Context, allow_unsafe_option, dsn_option, emit, lock_timeout_option, main, output_option,
+               progress_printer)
 
 junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=None,
                             help="Also write the run as JUnit XML to this file (for CI).")
@@ -28,8 +29,9 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=
               help="Report the tests from this pytest JUnit XML (already run) instead of running them.")
 @junit_option
 @lock_timeout_option
+@allow_unsafe_option
 @click.pass_obj
-def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout):
+def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout, allow_unsafe):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
     Exit 0 when the verdict is PASS, 1 when anything failed.
@@ -42,7 +44,8 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_time
     progress = progress_printer()
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
-                                lock_timeout=lock_timeout, junit=Path(junit) if junit else None)
+                                lock_timeout=lock_timeout, junit=Path(junit) if junit else None,
+                                allow_unsafe=allow_unsafe)
     results, comparison = outcome.results, outcome.comparison
     if progress is runner.quiet:  # on a terminal each migration was already shown as it finished
         for migration in results.deployment.get("applied", []):

@@ -9,7 +9,8 @@ import click
 from ..errors import EXIT_CHECK_FAILED
 from ..migrate import runner, scaffold
 from ..migrate.status import status as migration_status
-from . import Context, dsn_option, format_option, lock_timeout_option, main, progress_printer
+from ..lint import gate
+from . import Context, allow_unsafe_option, dsn_option, format_option, lock_timeout_option, main, progress_printer
 
 
 @main.group()
@@ -38,11 +39,17 @@ def migrate_status(obj: Context, dsn, fmt):
 @click.option("--to", "to", default=None, help="Apply up to and including this migration id.")
 @format_option
 @lock_timeout_option
+@allow_unsafe_option
 @click.pass_obj
-def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout):
-    """Validate, apply pending migrations, then the changed repeatable files."""
+def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, allow_unsafe):
+    """Lint what would be applied (refused on an error-level finding), validate, apply pending
+    migrations, then the changed repeatable files."""
     progress = progress_printer()
-    result = runner.apply(obj.project, obj.target(dsn), to=to, progress=progress, lock_timeout=lock_timeout)
+    target = obj.target(dsn)
+    safety = gate.Gate(obj.project, target, allow_unsafe)
+    result = runner.apply(obj.project, target, to=to, progress=progress, lock_timeout=lock_timeout, gate=safety)
+    for finding in safety.verdict.overridden if safety.verdict else ():
+        click.echo(f"unsafe, allowed ({allow_unsafe}): {finding.file}:{finding.line}: {finding.rule}", err=True)
     _print_run(result, fmt, live=progress is not runner.quiet)
 
 

@@ -70,7 +70,7 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
     results.checks += safety(project, files, live=live, pg_version=pg_version)
     results.checks += style(project, files)
     if dsn:
-        results.checks += compile_check.run(dsn, _locator(files))
+        results.checks += compile_check.run(dsn, function_locator(files))
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 3)
     return results
@@ -202,7 +202,7 @@ def _config_suppressions(project: Project):
     return expectations.load_suppressions(config) if config.exists() else []
 
 
-def _locator(files):
+def function_locator(files):
     """(schema, name) -> (file, first line of the body) of the last file that defines the function."""
     where = {}
     for sql_file in files:

@@ -1,4 +1,5 @@
-"""squawk (the `squawk-cli` package) on migration files, as findings.
+"""squawk (the `squawk-cli` package) on migration files, as findings: its preference rules
+(prefer-*) as warnings, the others as errors.
 
 Configured by the repository's `.squawk.toml` (rules excluded there, with the reason why). The
 transaction assumption follows each file's yoyo directive: files yoyo runs in a transaction
@@ -15,6 +16,13 @@ from ..results import Finding
 from .statements import SqlFile
 
 DOCS = "https://squawkhq.com/docs/{rule}"
+# squawk's preferences (a type, a re-runnable statement) warn; its other rules (locks, lost data,
+# broken callers) are errors, which refuse a deployment
+PREFERENCES = ("prefer-", "ban-char-field")
+
+
+def level(rule: str) -> str:
+    return "warning" if rule.startswith(PREFERENCES) else "error"
 
 
 def binary() -> str | None:
@@ -44,7 +52,7 @@ def run(root: Path, files: list[SqlFile], pg_version: str | None = None) -> list
         for v in violations:
             if v["rule_name"] == "syntax-error":
                 continue  # pgsuite reports syntax errors itself, from PostgreSQL's parser
-            found.append(Finding(rule=f"squawk.{v['rule_name']}", level="error", message=v["message"],
+            found.append(Finding(rule=f"squawk.{v['rule_name']}", level=level(v["rule_name"]), message=v["message"],
                                  file=names.get(v["file"], v["file"]), line=(v.get("line") or 0) + 1,  # squawk counts from 0
                                  fix=v.get("help") or "", docs=DOCS.format(rule=v["rule_name"])))
     return found

@@ -58,7 +58,7 @@ def dump(dsn: str, exclude_schemas: list[str], schemas: list[str] | None = None)
         stmt = pglast.parse_sql(statement)[0].stmt
         if isinstance(stmt, ast.VariableSetStmt) or _is_set_config(stmt):
             continue
-        dropping = dropping and (isinstance(stmt, ast.DropStmt) or _drops_a_constraint(stmt))
+        dropping = dropping and (isinstance(stmt, ast.DropStmt) or _undoes(stmt))
         (drops if dropping else creates).append(statement)
     return Dump(creates, drops)
 
@@ -71,9 +71,11 @@ def _is_set_config(stmt) -> bool:
     return isinstance(value, ast.FuncCall) and value.funcname[-1].sval == "set_config"
 
 
-def _drops_a_constraint(stmt) -> bool:
+def _undoes(stmt) -> bool:
+    """What --clean writes before its DROPs: ALTER TABLE ... DROP CONSTRAINT, ... ALTER COLUMN ... DROP DEFAULT."""
     return isinstance(stmt, ast.AlterTableStmt) and all(
-        enums.AlterTableType(cmd.subtype).name == "AT_DropConstraint" for cmd in stmt.cmds)
+        enums.AlterTableType(cmd.subtype).name == "AT_DropConstraint"
+        or (enums.AlterTableType(cmd.subtype).name == "AT_ColumnDefault" and cmd.def_ is None) for cmd in stmt.cmds)
 
 
 def write(migrations_dir: Path, schema_dump: Dump, roles: list[str], source: str) -> tuple[Path, Path]:

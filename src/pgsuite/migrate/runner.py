@@ -68,10 +68,13 @@ def apply(
     to: str | None = None,
     progress: Progress = quiet,
     lock_timeout: str = "60s",
+    gate: Callable[[list[str], list[str]], None] | None = None,
 ) -> RunResult:
     """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
 
     Repeatables run only when applying to the head: they may use any table of the schema.
+    `gate(pending ids, changed repeatable names)` is called under the lock before anything is
+    applied; it refuses by raising.
     """
     files = migration_files.discover(project.migrations_dir)
     by_id = {f.id: f for f in files}
@@ -85,18 +88,21 @@ def apply(
         pending = list(backend.to_apply(read_migrations(str(project.migrations_dir))))
         if to is not None:
             pending = [m for m in pending if m.id <= to]
+        todo: list[repeatable.RepeatableFile] = []
+        if to is None:
+            recorded = dict((name, checksum) for name, checksum, _ in backend.query(queries.load("ledger_repeatables")))
+            todo = repeatable.changed(repeatable.discover(project.repeatables_dir), recorded)
+        if gate is not None:
+            gate([m.id for m in pending], [f.name for f in todo])
         for migration in pending:
             seconds = _run(backend, migration, by_id[migration.id], "apply")
             result.applied.append((migration.id, seconds))
             progress("applied", migration.id, seconds)
-        if to is None:
-            recorded = dict((name, checksum) for name, checksum, _ in backend.query(queries.load("ledger_repeatables")))
-            todo = repeatable.changed(repeatable.discover(project.repeatables_dir), recorded)
-            if todo:
-                started = time.perf_counter()
-                repeatable.apply(backend, todo)
-                result.repeatables = [f.name for f in todo]
-                progress("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started)
+        if todo:
+            started = time.perf_counter()
+            repeatable.apply(backend, todo)
+            result.repeatables = [f.name for f in todo]
+            progress("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started)
     return result
 
 

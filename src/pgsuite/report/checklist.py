@@ -25,7 +25,11 @@ def build(results: RunResults, comparison: Comparison) -> list[dict]:
     risky = risky_effects(results.deployment)
     validate = next((c for c in results.checks if c.id == "migrations.validate"), None)
     nothing = "nothing applied in this deployment"
+    unsafe = results.deployment.get("allow_unsafe")
     return [
+        category_item("What was applied passed the safety gate (pgsuite lint's rules, squawk)", "migration safety")
+        if not unsafe else item("What was applied passed the safety gate (pgsuite lint's rules, squawk)", "warn",
+                                f"{len(unsafe['findings'])} unsafe statement(s) allowed: {unsafe['reason']}"),
         category_item("Migrations applied without error", "migrations"),
         item("Every pending migration was applied", "fail" if not_applied else "pass",
              ("not applied: " + ", ".join(not_applied)) if not_applied else f"{len(applied)} applied"),
@@ -35,6 +39,7 @@ def build(results: RunResults, comparison: Comparison) -> list[dict]:
         category_item("Schema matches the declared expectations (verify/)", "catalog"),
         category_item("No lint finding", "lints"),
         category_item("Behavioural scenarios pass", "scenarios"),
+        category_item("Every PL/pgSQL function compiles (plpgsql_check)", "compilation"),
         category_item("Project test suite passes", "tests"),
         item("Every migration applied in this deployment has a rollback file",
              "not run" if not applied else ("fail" if missing_rollback else "pass"),

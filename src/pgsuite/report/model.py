@@ -12,7 +12,8 @@ LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "NOT RUN", "
           "not declared": "NOT DECLARED"}
 ICONS = {"pass": "✅", "fail": "❌", "error": "❌", "skip": "⏭️", "warn": "⚠️", "not run": "⏭️", "not declared": "➖"}
 CATEGORY_TITLES = {"migrations": "Migrations", "catalog": "Database schema (catalog)", "lints": "Lints",
-                   "scenarios": "Behavioural scenarios", "tests": "Project test suite"}
+                   "scenarios": "Behavioural scenarios", "tests": "Project test suite",
+                   "migration safety": "Migration safety", "compilation": "Compilation", "style": "Style"}
 
 
 def status(state: str) -> dict:
@@ -156,7 +157,12 @@ def _impact(deployment: dict) -> dict:
         sentence = (f"{len(applied)} migration(s) and {len(deployment.get('repeatables', []))} repeatable file(s) "
                     f"applied; {len(risky)} statement(s) take a blocking lock on an existing table, rewrite or scan "
                     "one, change every row, drop an object, or need review.")
-    return {"sources": sources, "risky": risky, "sentence": sentence, "not_applied": not_applied}
+    unsafe = deployment.get("allow_unsafe")
+    if unsafe:
+        unsafe = {"reason": unsafe["reason"],
+                  "findings": [{"where": f"{f['file']}:{f['line']}", "rule": f["rule"], "message": f["message"]}
+                               for f in unsafe["findings"]]}
+    return {"sources": sources, "risky": risky, "sentence": sentence, "not_applied": not_applied, "unsafe": unsafe}
 
 
 def _effects(entry: dict) -> list[dict]:

@@ -60,6 +60,10 @@ def caveats(results: RunResults, comparison: Comparison) -> list[str]:
                      + ", ".join(c.id for c in results.checks if c.status == "warn"))
     if not comparison.made:
         notes.append("no passing or approved run against this target: regressions not assessed")
+    unsafe = results.deployment.get("allow_unsafe")
+    if unsafe:
+        notes.append(f"{len(unsafe['findings'])} unsafe statement(s) applied with --allow-unsafe: {unsafe['reason']} "
+                     "(see Migration safety)")
     review = [e for e in risky_effects(results.deployment)]
     if review:
         notes.append(f"{len(review)} statement{'s' if len(review) != 1 else ''} to schedule around or review "

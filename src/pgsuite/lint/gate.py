@@ -1,0 +1,65 @@
+"""The migration safety gate of `migrate apply` and `deploy`: before anything is applied, the
+pending migrations and the changed repeatable files are linted (pgsuite's rules and squawk,
+against the target's tables); an error-level finding refuses the whole deployment unless the
+caller says `--allow-unsafe "REASON"`. The reason is kept with every finding it overrode.
+"""
+
+from dataclasses import dataclass, replace
+
+from ..errors import CheckFailed
+from ..project import Project
+from ..results import Finding, Result
+from . import run, sizes, statements
+
+OVERRIDE = "allowed by --allow-unsafe: {reason}"
+
+
+class UnsafeMigration(CheckFailed):
+    """Error-level findings in what would be applied (exit 1, nothing applied)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        lines = [f"  {f.file}:{f.line}: {f.rule}: {f.message}" for f in findings]
+        super().__init__(f"refused: {len(findings)} unsafe statement(s) in what would be applied; nothing was "
+                         "applied\n" + "\n".join(lines) + "\n  fix them (see `pgsuite lint`), suppress one with its "
+                         "reason, or deploy with --allow-unsafe \"REASON\"")
+
+
+@dataclass
+class Verdict:
+    checks: list[Result]  # the "migration safety" category of the run
+    overridden: list[Finding]  # what --allow-unsafe let through
+    reason: str | None
+
+
+def judge(project: Project, dsn: str, pending: list[str], changed: list[str],
+          allow_unsafe: str | None = None) -> Verdict:
+    """Lint what a deployment would apply (pending migration ids, changed repeatable file names);
+    raise UnsafeMigration for an error-level finding, unless allowed."""
+    files = [statements.read(project.migrations_dir / f"{name}.sql", f"migrations/{name}.sql", "migration")
+             for name in pending]
+    files += [statements.read(project.repeatables_dir / name, f"sql/{name}", "repeatable") for name in changed]
+    if not files:
+        return Verdict([Result("safety.pending", run.SAFETY, "what would be applied is safe", "pass",
+                               detail="nothing pending: no migration or repeatable file to judge")], [], allow_unsafe)
+    checks = run.safety(project, files, live=sizes.read(dsn), carry=True)
+    blocking = [f for c in checks for f in c.findings if f.level == "error" and not f.suppressed]
+    if blocking and allow_unsafe is None:
+        raise UnsafeMigration(blocking)
+    if blocking:
+        reason = OVERRIDE.format(reason=allow_unsafe)
+        checks = [c.with_findings([replace(f, suppressed=reason) if f in blocking else f for f in c.findings])
+                  if c.findings else c for c in checks]
+    return Verdict(checks, blocking, allow_unsafe)
+
+
+class Gate:
+    """The hook `runner.apply` calls once it holds the migration lock and validated the history,
+    with what it is about to apply; it keeps the verdict for the run's report."""
+
+    def __init__(self, project: Project, dsn: str, allow_unsafe: str | None):
+        self.project, self.dsn, self.allow_unsafe = project, dsn, allow_unsafe
+        self.verdict: Verdict | None = None
+
+    def __call__(self, pending: list[str], changed: list[str]) -> None:
+        self.verdict = judge(self.project, self.dsn, pending, changed, self.allow_unsafe)
