@@ -1,6 +1,10 @@
 """Connections. Connection failures become ConnectError (exit 3) with the target named."""
 
+import uuid
+from contextlib import contextmanager
+
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from .errors import ConfigError, ConnectError
@@ -29,3 +33,21 @@ def redact(dsn: str) -> str:
     if "password" in params:
         params["password"] = "***"
     return make_conninfo(**params)
+
+
+@contextmanager
+def scratch_database(dsn: str, prefix: str):
+    """A new empty database on the server of `dsn` (its role needs CREATEDB), dropped afterwards
+    whatever happens; yields its DSN."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with connect(dsn, autocommit=True) as admin:
+        try:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise ConfigError(f"cannot create a scratch database on {redact(dsn)}: {exc.diag.message_primary} "
+                              "(the role needs CREATEDB)") from exc
+    try:
+        yield make_conninfo(**{**conninfo_to_dict(dsn), "dbname": name})
+    finally:
+        with connect(dsn, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
+from .lint import api_surface
 from .lint import compile as compile_check
 from .lint import gate
 from .lint import run as lint_run
 from .migrate import files as migration_files
 from .migrate import repeatable, runner
 from .migrate.repeatable import RepeatableFailed
+from .migrate.retry import LockRetry
 from .migrate.status import status as migration_status
 from .project import Project
 from .report.baseline import Comparison
@@ -58,7 +60,7 @@ def plan(project: Project, target: Target) -> Plan:
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
            progress=runner.quiet, lock_timeout: str = "60s", junit: Path | None = None,
-           allow_unsafe: str | None = None) -> Outcome:
+           allow_unsafe: str | None = None, policy: LockRetry = LockRetry()) -> Outcome:
     """Lint what would be applied (the gate), apply, verify, compile, (test,) save and report.
     `tests_junit` reads a pytest JUnit XML already written (a CI job that ran the tests before);
     `with_tests` runs the project's pytest suite now; `allow_unsafe` (a reason) lets error-level
@@ -74,6 +76,8 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
                               "command": "deploy", "git_commit": _git_commit(project.root)})
     with db.connect(target.dsn) as conn:
         results.target = {**describe_target(conn), "source": target.source}
+    api_roles = list(inputs.expected.project.api_roles or [])
+    surface_before = api_surface.read(target.dsn, api_roles) if api_roles else None
     before = migration_status(project, target.dsn)
     pending = [e.name for e in before if e.kind == "migration" and e.state == "pending"]
     changed = [e.name for e in before if e.kind == "repeatable" and e.state != "applied"]
@@ -86,7 +90,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
         progress(verb, name, seconds)
 
     safety = gate.Gate(project, target.dsn, allow_unsafe)  # refuses (raises) before anything is applied
-    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout, safety)
+    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout, safety, policy)
     results.checks += (safety.verdict.checks if safety.verdict else []) + checks
     by_name = {f.name: f for f in repeatable.discover(project.repeatables_dir)}
     created: set[str] = set()  # tables this deployment created: nobody else waits on them
@@ -105,6 +109,9 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     results.target["deployer"] = verified.target.get("deployer")
     results.catalog = verified.catalog
     results.checks += compile_check.run(target.dsn, lint_run.function_locator(lint_run.collect(project)))
+    # what changed for the API's callers, as a fact of this deployment (it is applied: a warning)
+    surface_after = api_surface.read(target.dsn, api_roles) if api_roles else None
+    results.checks.append(api_surface.check(surface_before, surface_after, api_roles, level="warning"))
     if tests_junit is not None:
         results.checks += pytest_junit.read(tests_junit)
     elif with_tests:
@@ -121,7 +128,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
 
 
 def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], pending: list[str],
-           lock_timeout: str, safety: gate.Gate) -> tuple[list[Result], list[str]]:
+           lock_timeout: str, safety: gate.Gate, policy: LockRetry) -> tuple[list[Result], list[str]]:
     """The migration step as checks: validation, each pending migration applied, failed or not run,
     the repeatables; and the repeatable files re-applied."""
     validated = Result("migrations.validate", "migrations", "applied migrations match their files", "pass",
@@ -129,7 +136,7 @@ def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]
     started = time.perf_counter()
     failure, why_not, outcome = None, "", None
     try:
-        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout, gate=safety)
+        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout, gate=safety, policy=policy)
     except ValidationFailed as exc:
         validated = validated.with_(status="fail", detail="\n".join(exc.problems),
                                     remediation="restore the applied files as they were, and change the schema "

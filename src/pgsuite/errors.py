@@ -39,7 +39,8 @@ class MigrationFailed(CheckFailed):
         self.migration_id = migration_id
         self.statement = statement.strip()
         self.error = error
-        sqlstate = getattr(error, "sqlstate", None) or "?"
+        self.sqlstate = getattr(error, "sqlstate", None)
+        sqlstate = self.sqlstate or "?"
         diag = getattr(error, "diag", None)
         primary = (diag.message_primary if diag is not None else None) or str(error).strip().splitlines()[0]
         # the cause on the first line: summaries (the verdict, the console) show only that one
@@ -48,6 +49,12 @@ class MigrationFailed(CheckFailed):
             f"  statement: {_first_lines(self.statement)}\n"
             f"  error [{sqlstate}]: {str(error).strip()}"
         )
+
+
+    def explain(self, *lines: str) -> "MigrationFailed":
+        """The same failure, with more said (kept in the message every output shows)."""
+        self.args = (self.args[0] + "".join(f"\n  {line}" for line in lines if line),)
+        return self
 
 
 class ValidationFailed(CheckFailed):

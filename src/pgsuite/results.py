@@ -41,7 +41,9 @@ class Finding:
     @property
     def where(self) -> str:
         """file:line, else the object: what a suppression's `object` pattern matches."""
-        return f"{self.file}:{self.line}" if self.file else self.object
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return self.object
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class RunResults:
 
 
 def _located(finding: Finding) -> str:
-    return f"{finding.file}:{finding.line}: {finding.message}" if finding.file else finding.message
+    return f"{finding.where}: {finding.message}" if finding.file else finding.message
 
 
 def category_status(counts: Counter) -> str:

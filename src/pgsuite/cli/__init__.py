@@ -45,8 +45,19 @@ lock_timeout_option = click.option(
     type=Duration(),
     default="60s",
     show_default=True,
-    help="How long to wait for the migration lock and for each DDL lock (e.g. 300ms, 60s, 5min).",
+    help="How long to wait for the migration lock (and, in a -- transactional: false migration, for each "
+         "statement's lock), e.g. 300ms, 60s, 5min.",
 )
+
+
+def lock_retry_options(command):
+    """--ddl-lock-timeout and --lock-retries: how a transactional migration waits for its locks."""
+    command = click.option("--lock-retries", type=click.IntRange(0, 100), default=5, show_default=True,
+                           help="Retries of a migration whose lock wait timed out (waits 1 s, 2 s, 4 s ... "
+                                "at most 30 s between).")(command)
+    return click.option("--ddl-lock-timeout", type=Duration(), default="5s", show_default=True,
+                        help="lock_timeout of each attempt of a transactional migration: the longest that "
+                             "queries queue behind its lock.")(command)
 
 
 class Reason(click.ParamType):

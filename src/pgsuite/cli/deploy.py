@@ -14,8 +14,9 @@ from ..report import render as render_lib
 from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve
-from . import (Context, allow_unsafe_option, dsn_option, emit, lock_timeout_option, main, output_option,
-               progress_printer)
+from ..migrate.retry import LockRetry
+from . import (Context, allow_unsafe_option, dsn_option, emit, lock_retry_options, lock_timeout_option, main,
+               output_option, progress_printer)
 
 junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=None,
                             help="Also write the run as JUnit XML to this file (for CI).")
@@ -29,9 +30,11 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=
               help="Report the tests from this pytest JUnit XML (already run) instead of running them.")
 @junit_option
 @lock_timeout_option
+@lock_retry_options
 @allow_unsafe_option
 @click.pass_obj
-def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout, allow_unsafe):
+def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout, ddl_lock_timeout, lock_retries,
+           allow_unsafe):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
     Exit 0 when the verdict is PASS, 1 when anything failed.
@@ -45,13 +48,13 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_time
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
                                 lock_timeout=lock_timeout, junit=Path(junit) if junit else None,
-                                allow_unsafe=allow_unsafe)
+                                allow_unsafe=allow_unsafe, policy=LockRetry(ddl_lock_timeout, lock_retries))
     results, comparison = outcome.results, outcome.comparison
     if progress is runner.quiet:  # on a terminal each migration was already shown as it finished
         for migration in results.deployment.get("applied", []):
             click.echo(f"applied {migration['id']} ({migration['seconds']:.2f} s)")
     for cat in results.categories():
-        click.echo(f"  {cat['name']:<11} {cat['pass']:>4} passed {cat['fail'] + cat['error']:>4} failed "
+        click.echo(f"  {cat['name']:<16} {cat['pass']:>4} passed {cat['fail'] + cat['error']:>4} failed "
                    f"{cat['warn']:>3} warned {cat['skip']:>3} not run   {cat['status'].upper()}")
     if comparison.made:
         click.echo(f"baseline: {comparison.baseline_kind} run {comparison.baseline_id}")

@@ -7,10 +7,15 @@ from datetime import timezone
 import click
 
 from ..errors import EXIT_CHECK_FAILED
-from ..migrate import runner, scaffold
+from ..migrate import rehearse, runner, scaffold
+from ..migrate import trace as trace_lib
+from ..render import junit as render_junit
+from ..render import text as render_text
 from ..migrate.status import status as migration_status
 from ..lint import gate
-from . import Context, allow_unsafe_option, dsn_option, format_option, lock_timeout_option, main, progress_printer
+from ..migrate.retry import LockRetry
+from . import (Context, allow_unsafe_option, dsn_option, emit, format_option, lock_retry_options,
+               lock_timeout_option, main, output_option, progress_printer)
 
 
 @main.group()
@@ -39,15 +44,17 @@ def migrate_status(obj: Context, dsn, fmt):
 @click.option("--to", "to", default=None, help="Apply up to and including this migration id.")
 @format_option
 @lock_timeout_option
+@lock_retry_options
 @allow_unsafe_option
 @click.pass_obj
-def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, allow_unsafe):
+def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, ddl_lock_timeout, lock_retries, allow_unsafe):
     """Lint what would be applied (refused on an error-level finding), validate, apply pending
     migrations, then the changed repeatable files."""
     progress = progress_printer()
     target = obj.target(dsn)
     safety = gate.Gate(obj.project, target, allow_unsafe)
-    result = runner.apply(obj.project, target, to=to, progress=progress, lock_timeout=lock_timeout, gate=safety)
+    result = runner.apply(obj.project, target, to=to, progress=progress, lock_timeout=lock_timeout, gate=safety,
+                          policy=LockRetry(ddl_lock_timeout, lock_retries))
     for finding in safety.verdict.overridden if safety.verdict else ():
         click.echo(f"unsafe, allowed ({allow_unsafe}): {finding.file}:{finding.line}: {finding.rule}", err=True)
     _print_run(result, fmt, live=progress is not runner.quiet)
@@ -59,12 +66,13 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, allow_unsafe):
 @click.option("--count", type=int, default=None, help="Roll back the last N migrations (default 1).")
 @format_option
 @lock_timeout_option
+@lock_retry_options
 @click.pass_obj
-def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout):
+def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout, ddl_lock_timeout, lock_retries):
     """Roll back applied migrations, newest first, each in its own transaction."""
     progress = progress_printer()
     result = runner.rollback(obj.project, obj.target(dsn), to=to, count=count, progress=progress,
-                             lock_timeout=lock_timeout)
+                             lock_timeout=lock_timeout, policy=LockRetry(ddl_lock_timeout, lock_retries))
     _print_run(result, fmt, live=progress is not runner.quiet)
 
 
@@ -80,6 +88,40 @@ def migrate_validate(obj: Context, dsn, lock_timeout):
     if found:
         sys.exit(EXIT_CHECK_FAILED)
     click.echo("ok: migration files match the applied history")
+
+
+@migrate.command("check-rollback")
+@dsn_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@output_option
+@click.pass_obj
+def migrate_check_rollback(obj: Context, dsn, fmt, output):
+    """Rehearse every rollback on a scratch database of the target's server: apply, roll back,
+    compare the catalog with before, apply again; exit 1 naming what a rollback leaves or loses."""
+    results = rehearse.check_rollback(obj.project, obj.target(dsn), progress=progress_printer())
+    _emit_results(results, fmt, output)
+
+
+@migrate.command("trace")
+@dsn_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@output_option
+@click.pass_obj
+def migrate_trace(obj: Context, dsn, fmt, output):
+    """Apply the pending migrations on a clone of the target (or in a transaction rolled back) and
+    show the locks each statement really took, against pgsuite's prediction; and what changed for
+    the API roles' callers (breaking changes exit 1)."""
+    results = trace_lib.trace(obj.project, obj.target(dsn))
+    _emit_results(results, fmt, output)
+
+
+def _emit_results(results, fmt: str, output) -> None:
+    rendered = {"text": lambda: render_text.render(results, verbose=True),
+                "json": lambda: json.dumps(results.to_dict(), indent=2),
+                "junit": lambda: render_junit.render(results)}[fmt]()
+    emit(rendered, output)
+    if not results.passed:
+        sys.exit(EXIT_CHECK_FAILED)
 
 
 @migrate.command("new")

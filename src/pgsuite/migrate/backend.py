@@ -19,6 +19,8 @@ from ..errors import LockTimeout
 # 'pgsuite' + 0x01 as a bigint: the advisory lock key shared by every pgsuite run.
 MIGRATION_LOCK_KEY = 0x7067737569746501
 APPLICATION_NAME = "pgsuite migrate"
+# yoyo's bookkeeping tables (pgsuite's own ledger is its schema `pgsuite`): never part of a schema
+BOOKKEEPING_TABLES = ["public._yoyo_*", "public.yoyo_lock"]
 
 
 class LockedBackend(PostgresqlPsycopgBackend):

@@ -16,11 +16,12 @@ import pglast
 from pglast import ast, enums
 from psycopg.conninfo import conninfo_to_dict
 
+from .backend import BOOKKEEPING_TABLES
 from ..errors import CheckFailed, ConfigError
 from .files import ROLLBACK_SUFFIX
 
 BASELINE_ID = "0001_baseline"
-EXCLUDED_TABLES = ["public._yoyo_*", "public.yoyo_lock"]
+EXCLUDED_TABLES = BOOKKEEPING_TABLES
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ class RepeatableFile:
 
 class RepeatableFailed(CheckFailed):
     def __init__(self, name: str, line: int | None, error: Exception):
-        sqlstate = getattr(error, "sqlstate", None) or "?"
+        self.sqlstate = getattr(error, "sqlstate", None)
+        sqlstate = self.sqlstate or "?"
         diag = getattr(error, "diag", None)
         primary = (diag.message_primary if diag else None) or str(error).strip()
         where = f" at line {line}" if line else ""
@@ -42,9 +43,11 @@ def changed(files: list[RepeatableFile], recorded: dict[str, str]) -> list[Repea
     return [f for f in files if recorded.get(f.name) != f.checksum]
 
 
-def apply(backend, files: list[RepeatableFile]) -> None:
+def apply(backend, files: list[RepeatableFile], lock_timeout: str | None = None) -> None:
     """Run the files in one transaction on the backend's connection; all or none is recorded."""
     with backend.transaction():
+        if lock_timeout:
+            backend.connection.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
         for f in files:
             text = f.path.read_text(encoding="utf-8")
             try:

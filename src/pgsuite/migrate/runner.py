@@ -20,6 +20,7 @@ from ..project import Project
 from . import files as migration_files
 from . import repeatable
 from .backend import LockedBackend
+from .retry import LOCK_NOT_AVAILABLE, LockRetry, holders, run_with_retries
 from .validate import AppliedMigration, problems
 
 Progress = Callable[[str, str, float], None]  # (verb, name, seconds)
@@ -69,6 +70,7 @@ def apply(
     progress: Progress = quiet,
     lock_timeout: str = "60s",
     gate: Callable[[list[str], list[str]], None] | None = None,
+    policy: LockRetry = LockRetry(),
 ) -> RunResult:
     """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
 
@@ -95,12 +97,14 @@ def apply(
         if gate is not None:
             gate([m.id for m in pending], [f.name for f in todo])
         for migration in pending:
-            seconds = _run(backend, migration, by_id[migration.id], "apply")
+            seconds = _run(backend, migration, by_id[migration.id], "apply", policy, progress)
             result.applied.append((migration.id, seconds))
             progress("applied", migration.id, seconds)
         if todo:
             started = time.perf_counter()
-            repeatable.apply(backend, todo)
+            run_with_retries(policy, lambda: repeatable.apply(backend, todo, policy.timeout),
+                             lambda n, wait: progress(f"lock timeout (attempt {n} of {policy.retries + 1}), "
+                                                      f"retrying in {wait:.1f} s:", "the repeatables", 0.0))
             result.repeatables = [f.name for f in todo]
             progress("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started)
     return result
@@ -124,6 +128,7 @@ def rollback(
     count: int | None = None,
     progress: Progress = quiet,
     lock_timeout: str = "60s",
+    policy: LockRetry = LockRetry(),
 ) -> RunResult:
     """Roll back the last `count` applied migrations, or every one applied after `to`.
 
@@ -156,20 +161,37 @@ def rollback(
             targets = applied_ids[len(applied_ids) - wanted :]
         migrations = read_migrations(str(project.migrations_dir))
         for migration in backend.to_rollback(migrations.filter(lambda m: m.id in targets)):
-            seconds = _run(backend, migration, by_id[migration.id], "rollback")
+            seconds = _run(backend, migration, by_id[migration.id], "rollback", policy, progress)
             result.rolled_back.append((migration.id, seconds))
             progress("rolled back", migration.id, seconds)
     return result
 
 
-def _run(backend, migration, file: migration_files.MigrationFile, direction: str) -> float:
-    """Run one migration's steps and record it, atomically when the migration is transactional."""
+def _run(backend, migration, file: migration_files.MigrationFile, direction: str, policy: LockRetry,
+         progress: Progress) -> float:
+    """Run one migration's steps and record it, atomically when the migration is transactional
+    (then under a short lock_timeout, retried: migrate/retry.py)."""
     started = time.perf_counter()
     migration.load()
     if migration.use_transactions:
-        with backend.transaction():
-            _run_steps(backend, migration, direction)
-            _record(backend, migration, file, direction, time.perf_counter() - started)
+        def attempt():
+            with backend.transaction():
+                backend.query("SELECT set_config('lock_timeout', %s, true)", (policy.timeout,))
+                _run_steps(backend, migration, direction)
+                _record(backend, migration, file, direction, time.perf_counter() - started)
+
+        def waiting(number: int, wait: float) -> None:
+            progress(f"lock timeout (attempt {number} of {policy.retries + 1}), retrying in {wait:.1f} s:",
+                     migration.id, time.perf_counter() - started)
+
+        try:
+            run_with_retries(policy, attempt, waiting)
+        except MigrationFailed as exc:
+            if exc.sqlstate == LOCK_NOT_AVAILABLE:
+                raise exc.explain(f"gave up after {policy.retries + 1} attempt(s), each with lock_timeout "
+                                  f"{policy.timeout} (--ddl-lock-timeout, --lock-retries)",
+                                  holders(backend.connection, exc.statement))
+            raise
     else:
         # CREATE INDEX CONCURRENTLY and friends: each statement commits on its own, so a
         # non-transactional migration must be safe to run again (IF NOT EXISTS, ...).

@@ -17,9 +17,9 @@ def render(results: RunResults, verbose: bool = False) -> str:
             lines.append(f"{'':<7}fix: {c.remediation}")
     if lines:
         lines.append("")
-    lines.append(f"{'category':<12} {'checks':>6} {'pass':>5} {'fail':>5} {'error':>5} {'skip':>5} {'warn':>5}  status")
+    lines.append(f"{'category':<16} {'checks':>6} {'pass':>5} {'fail':>5} {'error':>5} {'skip':>5} {'warn':>5}  status")
     for cat in results.categories():
-        lines.append(f"{cat['name']:<12} {cat['checks']:>6} {cat['pass']:>5} {cat['fail']:>5} {cat['error']:>5} "
+        lines.append(f"{cat['name']:<16} {cat['checks']:>6} {cat['pass']:>5} {cat['fail']:>5} {cat['error']:>5} "
                      f"{cat['skip']:>5} {cat['warn']:>5}  {cat['status'].upper()}")
     target = results.target
     on = f" on {target.get('database', '?')} (PostgreSQL {target.get('server_version', '?')})" if target else ""

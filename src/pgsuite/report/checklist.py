@@ -40,6 +40,7 @@ def build(results: RunResults, comparison: Comparison) -> list[dict]:
         category_item("No lint finding", "lints"),
         category_item("Behavioural scenarios pass", "scenarios"),
         category_item("Every PL/pgSQL function compiles (plpgsql_check)", "compilation"),
+        category_item("No breaking change for the API roles' callers (computed before and after)", "breaking changes"),
         category_item("Project test suite passes", "tests"),
         item("Every migration applied in this deployment has a rollback file",
              "not run" if not applied else ("fail" if missing_rollback else "pass"),

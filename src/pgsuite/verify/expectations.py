@@ -200,17 +200,26 @@ def _known_lint_pattern() -> str:
     """verify's lints, pgsuite lint's migration rules, squawk's and sqlfluff's rules (by prefix)."""
     from ..lint.rules import rules  # the lint package's rules: a late import, they import pglast
 
-    known = [lint.id for lint in lints()] + [rule.id for rule in rules()] + ["syntax", "compile"]
+    known = [lint.id for lint in lints()] + [rule.id for rule in rules()] + ["syntax", "compile", "rollback", "breaking_change", "lock_prediction"]
     return "^(" + "|".join(map(re.escape, known)) + r")$|^squawk\.[a-z0-9-]+$|^sqlfluff\.[A-Z]{2}[0-9]{2}$"
 
 
 def load_suppressions(config: Path) -> list[Suppression]:
     """Only the suppressions of verify/config.yaml (what `pgsuite lint` needs of it), validated."""
+    return [Suppression(e["lint"], e["object"], e["reason"]) for e in _config(config).get("suppress") or []]
+
+
+def load_project(config: Path) -> dict:
+    """Only the `project:` block of verify/config.yaml, validated."""
+    return _config(config).get("project") or {}
+
+
+def _config(config: Path) -> dict:
     data, lines = yamlfile.load(config)
     if data is None:
-        return []
+        return {}
     validate(data, config, lines)
-    return [Suppression(e["lint"], e["object"], e["reason"]) for e in data.get("suppress") or []]
+    return data
 
 
 def _suppression_description() -> str:
