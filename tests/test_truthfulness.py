@@ -133,7 +133,8 @@ def test_deploy_and_report_write_junit(db, project_copy, tmp_path):
     out = deploy(project_copy, db, "--junit", str(target))
     assert out.returncode == 0 and str(target) in out.stdout
     suites = {s.get("name") for s in ET.parse(target).getroot().findall("testsuite")}
-    assert suites == {"migration safety", "migrations", "catalog", "lints", "scenarios", "compilation", "tests"}
+    assert suites == {"migration safety", "migrations", "catalog", "lints", "scenarios", "compilation",
+                      "breaking changes", "tests"}
     again = pgsuite("--project", str(project_copy.root), "report", "--format", "junit")
     assert again.returncode == 0 and again.stdout.startswith("<?xml")
 

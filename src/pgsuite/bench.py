@@ -1,10 +1,15 @@
 """`pgsuite bench`: timings as ratios against a baseline measured in the same run.
 
+lint: `pgsuite lint` on the project (the baseline), then on the project plus N generated
+migrations (tables, indexes, columns, a DO block, a CREATE INDEX CONCURRENTLY migration every
+tenth), in a copy of the project in a temporary folder; median of R runs, no database.
+
 verify: the project's schema alone (the baseline), then the schema plus N generated tables
 (the project's verify/bench_tables.sql when it has one, shaped like its own; generic ones if not), each verified against a snapshot of itself, median of R runs. Runs in a scratch
 database created on the target server and dropped afterwards.
 """
 
+import shutil
 import statistics
 import tempfile
 import time
@@ -58,6 +63,54 @@ def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5
         Measurement(baseline[0], baseline[1], baseline[2], baseline[3], 1.0),
         Measurement(grown[0], grown[1], grown[2], grown[3], round(grown[2] / baseline[2], 2)),
     ]
+
+
+def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list[Measurement]:
+    from .lint import run as lint_run  # heavy: only for this benchmark
+
+    def measure(case: str, root: Path):
+        copy = Project.at(root)
+        runs, checks = [], 0
+        for _ in range(repeat):
+            started = time.perf_counter()
+            results = lint_run.lint(copy)
+            runs.append(round((time.perf_counter() - started) * 1000, 1))
+            checks = len(results.checks)
+        return case, checks, statistics.median(runs), runs
+
+    baseline = measure("project", project.root)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for part in ("migrations", "sql", "verify"):
+            if (project.root / part).is_dir():
+                shutil.copytree(project.root / part, root / part)
+        for config in (".squawk.toml", ".sqlfluff"):
+            if (project.root / config).exists():
+                shutil.copy(project.root / config, root / config)
+        _generate_migrations(root / "migrations", migrations)
+        grown = measure(f"project + {migrations} migrations", root)
+    return [Measurement(*baseline, 1.0), Measurement(*grown, round(grown[2] / baseline[2], 2))]
+
+
+def _generate_migrations(folder: Path, count: int) -> None:
+    start = max(int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]_*.sql")) + 1
+    for i in range(count):
+        name = f"{start + i:04d}_bench_{i}"
+        if i % 10 == 9:
+            body = ("-- transactional: false\n"
+                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_bench_{i - 1}_note ON public.bench_{i - 1} (note);\n")
+            undo = f"-- transactional: false\nDROP INDEX CONCURRENTLY IF EXISTS public.idx_bench_{i - 1}_note;\n"
+        else:
+            body = (f"CREATE TABLE public.bench_{i} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+                    "    note text,\n    created_at timestamptz NOT NULL DEFAULT now()\n);\n"
+                    f"CREATE INDEX idx_bench_{i}_created ON public.bench_{i} (created_at);\n"
+                    f"ALTER TABLE public.bench_{i} ADD COLUMN kind text NOT NULL DEFAULT 'plain';\n"
+                    "DO $$\nBEGIN\n"
+                    f"    EXECUTE format('COMMENT ON TABLE public.%I IS %L', 'bench_{i}', 'generated');\n"
+                    "END\n$$;\n")
+            undo = f"DROP TABLE public.bench_{i};\n"
+        (folder / f"{name}.sql").write_text(body, encoding="utf-8")
+        (folder / f"{name}.rollback.sql").write_text(undo, encoding="utf-8")
 
 
 def _table_generator(project: Project) -> str:
