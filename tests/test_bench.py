@@ -29,3 +29,15 @@ def test_a_project_without_its_own_table_generator_is_measured_with_generic_tabl
     baseline, grown = json.loads(out.stdout)
     per_table = len(areas(kinds.by_name("tables"))) + 1  # and one check of its identity sequence
     assert grown["objects"] == baseline["objects"] + (5 + 1) * per_table  # and their parent table
+
+
+def test_bench_lint_times_cold_and_warm_on_copies_and_leaves_the_project_alone(project_copy):
+    out = pgsuite("--project", str(project_copy.root), "bench", "lint", "--migrations", "3", "--repeat", "1",
+                  "--format", "json")
+    assert out.returncode == 0, out.stderr
+    cases = json.loads(out.stdout)
+    assert [c["case"] for c in cases] == ["project, cold", "project, warm", "project + 3 migrations, cold",
+                                          "project + 3 migrations, warm"]
+    assert cases[0]["ratio"] == 1.0 and all(len(c["runs"]) == 1 and c["median_ms"] > 0 for c in cases)
+    assert not (project_copy.root / ".pgsuite" / "cache").exists()
+    assert not list(project_copy.migrations_dir.glob("*_bench_*.sql"))

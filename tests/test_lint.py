@@ -12,7 +12,7 @@ from owners import database_dsn, owner_name
 
 from pgsuite.lint import reference
 from pgsuite.lint.rules import rules
-from pgsuite.lint.run import lint
+from pgsuite.lint.run import collect, lint
 from pgsuite.project import Project
 
 ALL_RULES = rules()
@@ -120,6 +120,20 @@ def test_sqlfluff_style_findings_warn_and_never_fail(project_copy):
     out = pgsuite("--project", str(project_copy.root), "lint")
     assert out.returncode == 0, out.stdout
     assert "WARN   style.sqlfluff.CP01" in out.stdout and f"{name}:2: Keywords must be" in out.stdout
+
+
+def test_sqlfluff_answers_are_kept_per_content_and_a_config_change_is_never_served_an_old_one(project_copy):
+    name = add_migration(project_copy, "SELECT 1 AS one;\n")
+    assert findings_of(lint(project_copy), "sqlfluff.CP01") == []
+    cached = list((project_copy.root / ".pgsuite" / "cache" / "sqlfluff").glob("*.marshal"))
+    assert len(cached) >= len(collect(project_copy))  # one answer per file linted
+    sqlfluff_config = project_copy.root / ".sqlfluff"
+    sqlfluff_config.write_text(sqlfluff_config.read_text() + "[sqlfluff:rules:capitalisation.keywords]\n"
+                                                             "capitalisation_policy = lower\n")
+    # a new process, as users run it (sqlfluff keeps a process's configuration files once read)
+    data = json.loads(pgsuite("--project", str(project_copy.root), "lint", "--format", "json").stdout)
+    capitals = next(c for c in data["checks"] if c["id"] == "style.sqlfluff.CP01")["findings"]
+    assert {(f["file"], f["line"]) for f in capitals if f["file"] == name} == {(name, 2)}  # SELECT, AS
 
 
 def test_a_syntax_error_is_a_finding_with_its_line(project_copy):

@@ -32,7 +32,7 @@ def bench_verify(obj: Context, dsn, tables, repeat, fmt):
 @format_option
 @click.pass_obj
 def bench_lint(obj: Context, migrations, repeat, fmt):
-    """Time `pgsuite lint` on the project, then on a copy with N generated migrations (no database)."""
+    """Time `pgsuite lint` on the project, then with N generated migrations: cold and with sqlfluff cached."""
     _show(bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat), fmt, "checks")
 
 
@@ -41,7 +41,7 @@ def _show(measurements, fmt: str, unit: str) -> None:
         click.echo(json.dumps([{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements],
                               indent=2))
         return
-    click.echo(f"{'case':<28} {unit:>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)")
+    click.echo(f"{'case':<34} {unit:>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)")
     for m in measurements:
-        click.echo(f"{m.case:<28} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+        click.echo(f"{m.case:<34} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
                    f"{', '.join(f'{r:.0f}' for r in m.runs)}")

@@ -13,10 +13,7 @@ left out of a schema or table (say, triggers) is not checked. Role names may be 
 `tables:`, `functions:`) is read as that schema's section.
 """
 
-import hashlib
 import json
-import marshal
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +22,7 @@ from pathlib import Path
 
 import jsonschema
 
+from ..content_cache import ContentCache
 from ..errors import ConfigError
 from ..lints.registry import Suppression, lints
 from . import kinds, yamlfile
@@ -113,55 +111,26 @@ def load(verify_dir: Path, expect_file: Path | None = None, cache_dir: Path | No
             raise ConfigError(f"{verify_dir}: no expectations (*.yaml); write them with `pgsuite verify snapshot`")
     result = Expectations(sources=files)
     seen: dict[tuple, Path] = {}
-    cache = ParsedCache(cache_dir) if cache_dir else None
+    cache = _parsed_cache(cache_dir) if cache_dir else None
     for path in files:
-        data, lines = cache.get(path) if cache else (None, None)
+        content = path.read_bytes()
+        data, lines = (cache.get(content) if cache else None) or (None, None)
         if lines is None:
             data, lines = yamlfile.load(path)
             if data is None:
                 continue
             validate(data, path, lines)
             if cache:
-                cache.put(path, data, lines)
+                cache.put(content, (data, lines))
+                cache.prune()
         _merge(result, data, path, lines, seen)
     return result
 
 
-class ParsedCache:
-    """Validated documents by the sha256 of their file, with the format and Python they were made by.
-    marshal holds only plain data (no code runs when it is read back) and is fast."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def _key(self, path: Path) -> Path:
-        digest = hashlib.sha256(path.read_bytes())
-        digest.update(json.dumps(document_schema(), sort_keys=True).encode())
-        digest.update(sys.version.encode())
-        return self.folder / f"{digest.hexdigest()[:32]}.marshal"
-
-    def get(self, path: Path):
-        try:
-            return marshal.loads(self._key(path).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return None, None
-
-    def put(self, path: Path, data, lines: dict) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            target = self._key(path)
-            partial = target.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps((data, lines)))
-            partial.replace(target)
-            self._prune()
-        except (OSError, ValueError):
-            pass  # a cache that cannot be written is only slower
-
-    def _prune(self, keep: int = 64) -> None:
-        """Old versions of edited files are never read again: keep the newest few."""
-        entries = sorted(self.folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in entries[keep:]:
-            stale.unlink(missing_ok=True)
+def _parsed_cache(folder: Path) -> ContentCache:
+    """Validated documents by their file's content, the format and the Python they were made by."""
+    salt = json.dumps(document_schema(), sort_keys=True).encode() + sys.version.encode()
+    return ContentCache(folder, salt)
 
 
 def validate(data, path: Path, lines: dict) -> None:
