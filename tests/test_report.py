@@ -150,6 +150,11 @@ def test_a_clean_deploy_is_pass_with_its_caveats_stated(empty_db, project_copy):
     assert "| `idx_appointments_customer` | btree | org_id, customer_id | no |  |  |" in tables
     assert "SECURITY DEFINER | pg\\_catalog, pg\\_temp |" not in tables
     assert "| SECURITY DEFINER | pg_catalog, pg_temp | volatile |" in tables
+    # every category's link leads to its anchor, a single word (an id with a space is no link)
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', report))
+    links = [link for link in re.findall(r"\]\(#([^)]+)\)", report) if link.startswith("category-")]
+    assert "category-migration-safety" in links and set(links) <= anchors
+    assert not [a for a in anchors if re.search(r"\s", a)]
 
 
 def test_dry_run_changes_nothing(empty_db, project_copy):

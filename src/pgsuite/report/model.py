@@ -4,6 +4,7 @@ Templates lay this out and decide nothing: no status, count or sentence is compu
 Statuses carry their text label everywhere; the Markdown adds an icon beside it, never instead.
 """
 
+import re
 from ..results import FAILING, RunResults
 from . import checklist, schema_view, verdict
 from .baseline import Comparison, findings
@@ -86,7 +87,7 @@ def _category(cat: dict, results: RunResults, comparison: Comparison) -> dict:
     checks = [c for c in results.checks if c.category == cat["name"]]
     return {
         "name": cat["name"],
-        "anchor": f"category-{cat['name']}",
+        "anchor": "category-" + re.sub(r"[^a-z0-9]+", "-", cat["name"].lower()),  # "migration safety": no space
         "title": CATEGORY_TITLES.get(cat["name"], cat["name"].capitalize()),
         "checks": cat["checks"],
         "run": cat["pass"] + cat["fail"] + cat["error"] + cat["warn"],
