@@ -190,6 +190,8 @@ def test_with_a_target_findings_say_how_big_and_busy_the_table_is(db, project_co
     results = lint(project_copy, dsn=db)
     changed = findings_of(results, "M005_column_type_change")
     assert len(changed) == 1 and "(public.organizations: 20.0 k rows, " in changed[0].message
+    size, indexes = query(db, "SELECT pg_relation_size('organizations'), pg_indexes_size('organizations')")[0]
+    assert f"; a rewrite writes {size / 1024 / 1024:.1f} MB anew and rebuilds " in changed[0].message
     # a table the target does not have is new, whichever migration creates it
     assert findings_of(results, "M001_create_index_blocks_writes") == []
 

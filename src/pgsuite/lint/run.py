@@ -107,7 +107,7 @@ def safety(project: Project, files: list[statements.SqlFile], new_tables: set[st
                          "pass", remediation="name the rule's id and say why").with_findings(
         [f for f in problems if f.rule != "syntax"]))
     for rule in rules():
-        found = _sized(_suppressed(by_rule[rule.id], files, config), live)
+        found = _sized(_suppressed(by_rule[rule.id], files, config), live, rule.work)
         checks.append(Result(f"safety.{rule.id}", SAFETY, f"{rule.id}: {rule.title}", "pass", remediation=rule.fix,
                              level=rule.level).with_findings(found))
     checks += _grouped("safety.squawk", SAFETY, "squawk", judged, config, files, live,
@@ -190,11 +190,11 @@ def _bad_ignores(files) -> list[Finding]:
     return problems
 
 
-def _sized(found: list[Finding], live: dict | None) -> list[Finding]:
+def _sized(found: list[Finding], live: dict | None, work: str | None = None) -> list[Finding]:
     if not live:
         return found
-    return [replace(f, message=f"{f.message} ({f.object}: {live[f.object].describe()})") if f.object in live else f
-            for f in found]
+    return [replace(f, message=f"{f.message} ({f.object}: {live[f.object].describe(work)})") if f.object in live
+            else f for f in found]
 
 
 def _config_suppressions(project: Project):

@@ -11,6 +11,9 @@ SELECT n.nspname || '.' || c.relname AS name,
        CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint
             ELSE -1 - coalesce(pg_catalog.pg_stat_get_live_tuples(c.oid), 0) END AS rows,
        c.relpages::bigint * current_setting('block_size')::bigint AS bytes,
+       (SELECT coalesce(sum(i.relpages), 0)::bigint * current_setting('block_size')::bigint
+        FROM pg_catalog.pg_index AS x JOIN pg_catalog.pg_class AS i ON i.oid = x.indexrelid
+        WHERE x.indrelid = c.oid) AS index_bytes,
        (SELECT count(DISTINCT l.pid) FROM pg_catalog.pg_locks AS l
         WHERE l.relation = c.oid AND l.pid <> pg_catalog.pg_backend_pid()) AS sessions
 FROM pg_catalog.pg_class AS c
@@ -24,11 +27,17 @@ WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f')
 class TableSize:
     rows: int  # never analysed: -1 - the live rows the statistics counted
     bytes: int  # 0 until a VACUUM or ANALYZE measured it
+    index_bytes: int
     sessions: int
 
-    def describe(self) -> str:
+    def describe(self, work: str | None = None) -> str:
+        """Its size and activity; with the rule's `work` ("scan", "rewrite"), how much of it that is."""
         if self.rows >= 0:
-            size = f"{_count(self.rows)} rows, {_bytes(self.bytes)}"
+            size = f"{_count(self.rows)} rows, {_bytes(self.bytes)}, indexes {_bytes(self.index_bytes)}"
+            if work == "scan":
+                size += f"; reads all {_bytes(self.bytes)}"
+            elif work == "rewrite":
+                size += f"; a rewrite writes {_bytes(self.bytes)} anew and rebuilds {_bytes(self.index_bytes)} of indexes"
         else:
             size = f"about {_count(-1 - self.rows)} rows by the statistics, never analysed"
         busy = f"; {self.sessions} other session(s) hold a lock on it now" if self.sessions else ""
@@ -37,13 +46,13 @@ class TableSize:
 
 def read(dsn: str) -> dict[str, TableSize]:
     with db.connect(dsn, autocommit=True) as conn:
-        return {name: TableSize(rows, size, sessions) for name, rows, size, sessions in conn.execute(TABLES)}
+        return {row[0]: TableSize(*row[1:]) for row in conn.execute(TABLES)}
 
 
 def _count(n: int) -> str:
     for unit, size in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
         if n >= size:
-            return f"{n / size:.1f} {unit}"
+            return f"{n / size:.0f} {unit}" if n >= 100 * size else f"{n / size:.1f} {unit}"
     return str(n)
 
 

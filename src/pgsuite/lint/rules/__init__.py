@@ -4,7 +4,9 @@ A rule module holds its documentation (the docstring: the first line is its titl
 ("error" refuses a deploy, "warning" is shown), FIX, a FAILING and a PASSING example (whole
 migration files; tests run both) and `check(statement, context)`, which yields (message,
 table) pairs. Rules see every statement the same way, at top level or inside a DO block or a
-function body (lint/statements.py).
+function body (lint/statements.py). WORK (optional) says what the statement does to the whole
+table: "scan" (reads every row) or "rewrite" (writes every row anew and rebuilds the indexes);
+with a target, the finding then says how much that is.
 """
 
 import pkgutil
@@ -55,6 +57,7 @@ class Rule:
     failing: str
     passing: str
     check: Callable[[Statement, Context], object]
+    work: str | None = None  # "scan" or "rewrite"
 
 
 @cache
@@ -68,7 +71,8 @@ def rules() -> tuple[Rule, ...]:
         doc = (loaded.__doc__ or "").strip()
         found.append(Rule(id=f"{match.group(1).upper()}_{match.group(2)}", title=doc.splitlines()[0].rstrip("."),
                           doc=doc, level=loaded.LEVEL, fix=loaded.FIX, failing=loaded.FAILING,
-                          passing=loaded.PASSING, check=loaded.check))
+                          passing=loaded.PASSING, check=loaded.check,
+                          work=getattr(loaded, "WORK", None)))
     return tuple(sorted(found, key=lambda r: r.id))
 
 

@@ -11,6 +11,7 @@ from pglast import ast
 
 from . import qualified
 
+WORK = "scan"
 LEVEL = "error"
 FIX = "Use CREATE INDEX CONCURRENTLY, alone in a migration marked `-- transactional: false`."
 FAILING = "CREATE INDEX idx_appointments_notes ON public.appointments (notes);\n"

@@ -9,6 +9,7 @@ from pglast import ast, enums
 
 from . import qualified
 
+WORK = "rewrite"
 LEVEL = "error"
 FIX = ("Add a column of the new type, backfill it in batches, switch the callers, then drop the old one; "
        "or, for a binary-compatible change, suppress this with the reason.")

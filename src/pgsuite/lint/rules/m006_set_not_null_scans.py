@@ -10,6 +10,7 @@ from pglast import ast, enums
 
 from . import qualified
 
+WORK = "scan"
 LEVEL = "error"
 FIX = ("ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT in the next migration; "
        "then SET NOT NULL, which uses it instead of scanning.")

@@ -10,6 +10,7 @@ from pglast import ast, enums
 
 from . import qualified
 
+WORK = "scan"
 LEVEL = "error"
 FIX = "ADD CONSTRAINT ... NOT VALID now; ALTER TABLE ... VALIDATE CONSTRAINT in a later migration."
 FAILING = ("ALTER TABLE public.appointments\n"

@@ -9,6 +9,7 @@ from pglast import ast, enums
 
 from . import qualified
 
+WORK = "scan"
 LEVEL = "error"
 FIX = ("CREATE UNIQUE INDEX CONCURRENTLY first; then ALTER TABLE ... ADD CONSTRAINT name "
        "PRIMARY KEY/UNIQUE USING INDEX index_name.")

@@ -10,6 +10,7 @@ from pglast import ast, enums
 
 from . import qualified
 
+WORK = "rewrite"
 LEVEL = "error"
 FIX = ("Add the column without a default (or with a constant one), set the volatile default afterwards "
        "(ALTER COLUMN ... SET DEFAULT applies to new rows only), and backfill existing rows in batches.")

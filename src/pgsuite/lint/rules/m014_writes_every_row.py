@@ -9,6 +9,7 @@ from pglast import ast
 
 from . import qualified
 
+WORK = "rewrite"
 LEVEL = "warning"
 FIX = "Write the rows in batches (by key ranges), each in its own transaction, or add the WHERE that was meant."
 FAILING = "UPDATE public.appointments SET notes = '';\n"
