@@ -48,9 +48,16 @@ def judge(project: Project, dsn: str, pending: list[str], changed: list[str],
         raise UnsafeMigration(blocking)
     if blocking:
         reason = OVERRIDE.format(reason=allow_unsafe)
-        checks = [c.with_findings([replace(f, suppressed=reason) if f in blocking else f for f in c.findings])
-                  if c.findings else c for c in checks]
+        checks = [_overridden(c, blocking, reason) if c.findings else c for c in checks]
     return Verdict(checks, blocking, allow_unsafe)
+
+
+def _overridden(check: Result, blocking: list[Finding], reason: str) -> Result:
+    """An unsafe statement let through is a warning of the run, never a pass."""
+    judged = check.with_findings([replace(f, suppressed=reason) if f in blocking else f for f in check.findings])
+    if any(f in blocking for f in check.findings) and judged.status == "pass":
+        return replace(judged, status="warn")
+    return judged
 
 
 class Gate:
