@@ -112,11 +112,12 @@ def migrate_trace(obj: Context, dsn, fmt, output):
     show the locks each statement really took, against pgsuite's prediction; and what changed for
     the API roles' callers (breaking changes exit 1)."""
     results = trace_lib.trace(obj.project, obj.target(dsn))
-    _emit_results(results, fmt, output)
+    _emit_results(results, fmt, output, heading=f"traced on {results.run['traced_on']}\n"
+                  if results.run.get("traced_on") else "")
 
 
-def _emit_results(results, fmt: str, output) -> None:
-    rendered = {"text": lambda: render_text.render(results, verbose=True),
+def _emit_results(results, fmt: str, output, heading: str = "") -> None:
+    rendered = {"text": lambda: heading + render_text.render(results, verbose=True),
                 "json": lambda: json.dumps(results.to_dict(), indent=2),
                 "junit": lambda: render_junit.render(results)}[fmt]()
     emit(rendered, output)
