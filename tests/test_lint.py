@@ -221,9 +221,9 @@ def test_compilation_names_a_function_whose_body_uses_a_missing_column(db, proje
         assert [(c.id, c.status) for c in compiled] == [("compile.plpgsql_check", "skip")]
         assert "not run: the plpgsql_check extension is not available on this server" in compiled[0].detail
         return
-    broken = next(c for c in compiled if c.id == "compile.count_loyal_customers(uuid)")
+    broken = next(c for c in compiled if c.id == "compile.public.count_loyal_customers(uuid)")
     assert broken.status == "fail"
-    assert ('count_loyal_customers(uuid), line 3 of the body (RETURN): column c.loyalty_tier does not exist '
+    assert ('public.count_loyal_customers(uuid), line 3 of the body (RETURN): column c.loyalty_tier does not exist '
             '[42703]') in broken.detail
     assert all(c.status == "pass" for c in compiled if c is not broken)  # the project's own functions compile
     assert len(compiled) >= 20

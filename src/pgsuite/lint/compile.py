@@ -18,7 +18,7 @@ AVAILABLE = "SELECT installed_version FROM pg_available_extensions WHERE name = 
 # PL/pgSQL functions of the user's schemas (not extensions'); a trigger function is checked
 # against a table one of its triggers is on (it needs one to know NEW and OLD)
 FUNCTIONS = """
-SELECT p.oid, p.oid::regprocedure::text AS signature, n.nspname AS schema, p.proname AS name,
+SELECT p.oid, pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes)) AS signature, n.nspname AS schema, p.proname AS name,
        p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype AS is_trigger,
        (SELECT t.tgrelid FROM pg_catalog.pg_trigger AS t WHERE t.tgfoid = p.oid LIMIT 1) AS trigger_table
 FROM pg_catalog.pg_proc AS p
