@@ -16,7 +16,7 @@ from functools import cache
 from importlib import import_module
 from typing import Callable
 
-from pglast import ast
+from pglast import ast, enums
 
 from ..statements import SqlFile, Statement
 
@@ -74,6 +74,22 @@ def rules() -> tuple[Rule, ...]:
                           passing=loaded.PASSING, check=loaded.check,
                           work=getattr(loaded, "WORK", None)))
     return tuple(sorted(found, key=lambda r: r.id))
+
+
+def altered(statement: Statement, context: Context, subtype):
+    """(table, subcommand) for each subcommand of that type in an ALTER TABLE of an existing table."""
+    node = statement.node
+    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
+        for cmd in node.cmds or ():
+            if cmd.subtype == subtype:
+                yield qualified(node.relation), cmd
+
+
+def added_constraints(statement: Statement, context: Context, kinds):
+    """(table, constraint) for each constraint of those types an ALTER TABLE adds to an existing table."""
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_AddConstraint):
+        if isinstance(cmd.def_, ast.Constraint) and cmd.def_.contype in kinds:
+            yield table, cmd.def_
 
 
 def qualified(range_var) -> str:

@@ -5,9 +5,9 @@ and client that still names it fails from the moment the migration commits. Stop
 column in a release first, deploy that, then drop it.
 """
 
-from pglast import ast, enums
+from pglast import enums
 
-from . import qualified
+from . import altered
 
 LEVEL = "error"
 FIX = ("Stop reading and writing the column in a release of its own first; drop it once nothing uses it, "
@@ -17,9 +17,5 @@ PASSING = "ALTER TABLE public.customers ADD COLUMN nickname text;\n"
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            if cmd.subtype == enums.AlterTableType.AT_DropColumn:
-                yield f"drops column {cmd.name} of {table}: its data is lost and every caller using it breaks", table
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_DropColumn):
+        yield f"drops column {cmd.name} of {table}: its data is lost and every caller using it breaks", table

@@ -5,9 +5,9 @@ binary-compatible (varchar(n) to a longer varchar or to text, say), rewrites the
 rebuilds its indexes while reads and writes wait. Callers that rely on the old type may break.
 """
 
-from pglast import ast, enums
+from pglast import enums
 
-from . import qualified
+from . import altered
 
 WORK = "rewrite"
 LEVEL = "error"
@@ -18,10 +18,6 @@ PASSING = "ALTER TABLE public.customers ADD COLUMN phone_e164 varchar(20);\n"
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            if cmd.subtype == enums.AlterTableType.AT_AlterColumnType:
-                yield (f"changes the type of column {cmd.name} of {table}: ACCESS EXCLUSIVE, and a rewrite of the "
-                       "table and its indexes unless the types are binary-compatible"), table
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_AlterColumnType):
+        yield (f"changes the type of column {cmd.name} of {table}: ACCESS EXCLUSIVE, and a rewrite of the "
+               "table and its indexes unless the types are binary-compatible"), table

@@ -6,9 +6,9 @@ writes wait) for the whole scan. Since PostgreSQL 12 the scan is skipped when a 
 a later migration (SHARE UPDATE EXCLUSIVE: writes go on), then SET NOT NULL.
 """
 
-from pglast import ast, enums
+from pglast import enums
 
-from . import qualified
+from . import altered
 
 WORK = "scan"
 LEVEL = "error"
@@ -20,10 +20,6 @@ PASSING = ("ALTER TABLE public.customers\n"
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            if cmd.subtype == enums.AlterTableType.AT_SetNotNull:
-                yield (f"SET NOT NULL on {table}.{cmd.name} scans the whole table under ACCESS EXCLUSIVE: "
-                       "reads and writes wait"), table
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_SetNotNull):
+        yield (f"SET NOT NULL on {table}.{cmd.name} scans the whole table under ACCESS EXCLUSIVE: "
+               "reads and writes wait"), table

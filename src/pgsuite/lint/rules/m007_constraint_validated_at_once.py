@@ -6,9 +6,9 @@ VALID (new rows are checked from then on) and VALIDATE CONSTRAINT in a later mig
 takes only SHARE UPDATE EXCLUSIVE.
 """
 
-from pglast import ast, enums
+from pglast import enums
 
-from . import qualified
+from . import added_constraints
 
 WORK = "scan"
 LEVEL = "error"
@@ -21,12 +21,7 @@ CHECKED = {enums.ConstrType.CONSTR_CHECK: "CHECK", enums.ConstrType.CONSTR_FOREI
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            constraint = cmd.def_ if cmd.subtype == enums.AlterTableType.AT_AddConstraint else None
-            if isinstance(constraint, ast.Constraint) and constraint.contype in CHECKED \
-                    and not constraint.skip_validation:
-                yield (f"adds {CHECKED[constraint.contype]} {constraint.conname or ''} to {table} without NOT VALID: "
-                       "every row is checked at once while writes wait"), table
+    for table, constraint in added_constraints(statement, context, CHECKED):
+        if not constraint.skip_validation:
+            yield (f"adds {CHECKED[constraint.contype]} {constraint.conname or ''} to {table} without NOT VALID: "
+                   "every row is checked at once while writes wait"), table

@@ -5,9 +5,9 @@ unique index CONCURRENTLY first (a migration marked `-- transactional: false`), 
 constraint USING INDEX, which only takes the lock for a moment.
 """
 
-from pglast import ast, enums
+from pglast import enums
 
-from . import qualified
+from . import added_constraints
 
 WORK = "scan"
 LEVEL = "error"
@@ -21,11 +21,7 @@ BUILDS = {enums.ConstrType.CONSTR_PRIMARY: "PRIMARY KEY", enums.ConstrType.CONST
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            constraint = cmd.def_ if cmd.subtype == enums.AlterTableType.AT_AddConstraint else None
-            if isinstance(constraint, ast.Constraint) and constraint.contype in BUILDS and not constraint.indexname:
-                yield (f"adds {BUILDS[constraint.contype]} {constraint.conname or ''} to {table}: its index is built "
-                       "under ACCESS EXCLUSIVE while reads and writes wait"), table
+    for table, constraint in added_constraints(statement, context, BUILDS):
+        if not constraint.indexname:
+            yield (f"adds {BUILDS[constraint.contype]} {constraint.conname or ''} to {table}: its index is built "
+                   "under ACCESS EXCLUSIVE while reads and writes wait"), table

@@ -8,7 +8,7 @@ EXCLUSIVE while reads and writes wait.
 
 from pglast import ast, enums
 
-from . import qualified
+from . import altered
 
 WORK = "rewrite"
 LEVEL = "error"
@@ -23,16 +23,11 @@ SERIAL = {"serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"}
 
 
 def check(statement, context):
-    node = statement.node
-    if isinstance(node, ast.AlterTableStmt) and context.existing(qualified(node.relation)):
-        table = qualified(node.relation)
-        for cmd in node.cmds or ():
-            column = cmd.def_ if cmd.subtype == enums.AlterTableType.AT_AddColumn else None
-            if isinstance(column, ast.ColumnDef):
-                why = _rewrite(column)
-                if why:
-                    yield (f"adds column {column.colname} to {table} with {why}: every row is rewritten while "
-                           "reads and writes wait"), table
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_AddColumn):
+        why = _rewrite(cmd.def_) if isinstance(cmd.def_, ast.ColumnDef) else ""
+        if why:
+            yield (f"adds column {cmd.def_.colname} to {table} with {why}: every row is rewritten while "
+                   "reads and writes wait"), table
 
 
 def _rewrite(column) -> str:
