@@ -1,23 +1,26 @@
 """The command line. It parses options, calls the library, prints, and maps errors to exit codes.
 
-One module per command group; this one holds the root group and what they share.
+One module per command group; this one holds the root group and what they share. A command's
+module (and what it needs: psycopg, yoyo, jinja2, pglast ...) is imported only when that command
+runs, so `pgsuite --version` or `pgsuite db url` start in a fraction of the time.
 """
 
 import os
 import re
 import sys
 import traceback
-from functools import wraps
+from importlib import import_module
 from pathlib import Path
 
 import click
-import psycopg
 
-from .. import redact
+from .. import __version__, redact
 from ..errors import EXIT_CONNECT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
-from ..migrate import runner
 from ..project import Project
-from ..target import resolve
+
+# command name -> the module under pgsuite.cli that defines it (and registers it on `main`)
+COMMANDS = {"bench": "bench", "db": "db", "deploy": "deploy", "init": "init", "lint": "lint",
+            "metrics": "metrics", "migrate": "migrate", "report": "deploy", "verify": "verify"}
 
 dsn_option = click.option(
     "--dsn",
@@ -87,6 +90,8 @@ class Context:
         return Project.at(self.project_dir)
 
     def target(self, dsn: str | None) -> str:
+        from ..target import resolve
+
         return resolve(dsn, self.project).dsn
 
 
@@ -111,14 +116,20 @@ def run() -> None:
     except PgsuiteError as exc:
         _fail(str(exc), debug)
         code = exc.exit_code
-    except psycopg.OperationalError as exc:  # the server went away in the middle of a command
-        _fail(f"lost the connection to the server: {str(exc).strip()}", debug)
-        code = EXIT_CONNECT
-    except Exception as exc:  # a bug: say so in one line, never a bare traceback
-        _fail(f"internal error: {type(exc).__name__}: {str(exc).strip() or '(no message)'}"
-              + ("" if debug else " (rerun with --debug for the traceback)"), debug)
-        code = EXIT_INTERNAL
+    except Exception as exc:
+        if _lost_connection(exc):  # the server went away in the middle of a command
+            _fail(f"lost the connection to the server: {str(exc).strip()}", debug)
+            code = EXIT_CONNECT
+        else:  # a bug: say so in one line, never a bare traceback
+            _fail(f"internal error: {type(exc).__name__}: {str(exc).strip() or '(no message)'}"
+                  + ("" if debug else " (rerun with --debug for the traceback)"), debug)
+            code = EXIT_INTERNAL
     sys.exit(code or 0)
+
+
+def _lost_connection(exc: Exception) -> bool:
+    psycopg = sys.modules.get("psycopg")  # not imported: no connection was ever made
+    return psycopg is not None and isinstance(exc, psycopg.OperationalError)
 
 
 def _fail(message: str, debug: bool) -> None:
@@ -129,6 +140,8 @@ def _fail(message: str, debug: bool) -> None:
 
 def progress_printer():
     """One line per step on a terminal; nothing in CI or when stderr is redirected."""
+    from ..migrate import runner
+
     if os.environ.get("CI") or not sys.stderr.isatty():
         return runner.quiet
 
@@ -138,7 +151,19 @@ def progress_printer():
     return show
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Imports a command's module when the command is asked for (click's documented lazy loading)."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name in COMMANDS and name not in self.commands:
+            import_module(f"{__name__}.{COMMANDS[name]}")  # its decorators register it on `main`
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 @click.option(
     "--project",
     "project_dir",
@@ -148,7 +173,7 @@ def progress_printer():
     help="The project folder (holds migrations/, sql/ and .pgsuite/).",
 )
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
-@click.version_option(package_name="pgsuite")
+@click.version_option(version=__version__, prog_name="pgsuite")
 @click.pass_context
 def main(ctx, project_dir, debug):
     """pgsuite: deploy, verify and report on a PostgreSQL schema.
@@ -169,6 +194,3 @@ def emit(text: str, output: str | None) -> None:
         raise ConfigError(f"cannot write {output}: {exc.strerror}") from exc
     click.echo(f"wrote {output}", err=True)
 
-
-# the command groups register themselves on `main`
-from . import bench, db, deploy, init, lint, metrics, migrate, verify  # noqa: E402,F401
