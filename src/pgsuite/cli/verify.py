@@ -7,11 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_CHECK_FAILED
-from ..render import junit as render_junit
 from ..render import text as render_text
 from ..verify import run as verify_run
-from ..verify import reference
-from ..verify import snapshot as verify_snapshot_lib
 from . import Context, dsn_option, emit, main, output_option
 
 
@@ -33,7 +30,7 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
     inputs = verify_run.prepare(verify_dir, Path(expect_file) if expect_file else None)  # before any server
     results = verify_run.verify(obj.target(dsn), verify_dir, with_scenarios=not no_scenarios, inputs=inputs)
     rendered = {"text": lambda: render_text.render(results, verbose), "json": lambda: json.dumps(results.to_dict(), indent=2),
-                "junit": lambda: render_junit.render(results)}[fmt]()
+                "junit": lambda: _junit(results)}[fmt]()
     emit(rendered, output)
     if not results.passed:
         sys.exit(EXIT_CHECK_FAILED)
@@ -48,6 +45,8 @@ def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
 @click.pass_obj
 def verify_snapshot(obj: Context, dsn, output, schemas, portable):
     """Write the live catalog as expectations (YAML), to pin an environment or start verify/."""
+    from ..verify import snapshot as verify_snapshot_lib
+
     emit(verify_snapshot_lib.snapshot(obj.target(dsn), list(schemas) or None, portable=portable), output)
 
 
@@ -56,4 +55,12 @@ def verify_snapshot(obj: Context, dsn, output, schemas, portable):
 @output_option
 def verify_reference(fmt, output):
     """Print the expectations format's reference (Markdown), or its JSON Schema."""
+    from ..verify import reference
+
     emit(reference.markdown() if fmt == "md" else reference.json_schema(), output)
+
+
+def _junit(results) -> str:
+    from ..render import junit as render_junit
+
+    return render_junit.render(results)

@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-
 from ..content_cache import ContentCache
 from ..errors import ConfigError
 from ..lints.registry import Suppression, lints
-from . import kinds, yamlfile
+from . import kinds
 from .kinds import STR, STRS
 
 DEFAULT_IGNORED_TABLES = ["_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock", "yoyo_tmp_*"]
@@ -116,6 +114,8 @@ def load(verify_dir: Path, expect_file: Path | None = None, cache_dir: Path | No
         content = path.read_bytes()
         data, lines = (cache.get(content) if cache else None) or (None, None)
         if lines is None:
+            from . import yamlfile  # only when a file is parsed (a cached one was already)
+
             data, lines = yamlfile.load(path)
             if data is None:
                 continue
@@ -135,6 +135,8 @@ def _parsed_cache(folder: Path) -> ContentCache:
 
 def validate(data, path: Path, lines: dict) -> None:
     """ConfigError naming file, line and key for the first thing the schema refuses."""
+    import jsonschema  # only when a file is validated (a cached one was already)
+
     validator = jsonschema.Draft202012Validator(document_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (_line(lines, tuple(e.absolute_path)),
                                                                  list(map(str, e.absolute_path))))
@@ -184,6 +186,8 @@ def load_project(config: Path) -> dict:
 
 
 def _config(config: Path) -> dict:
+    from . import yamlfile
+
     data, lines = yamlfile.load(config)
     if data is None:
         return {}
