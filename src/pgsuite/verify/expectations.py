@@ -13,7 +13,6 @@ left out of a schema or table (say, triggers) is not checked. Role names may be 
 `tables:`, `functions:`) is read as that schema's section.
 """
 
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -128,9 +127,15 @@ def load(verify_dir: Path, expect_file: Path | None = None, cache_dir: Path | No
 
 
 def _parsed_cache(folder: Path) -> ContentCache:
-    """Validated documents by their file's content, the format and the Python they were made by."""
-    salt = json.dumps(document_schema(), sort_keys=True).encode() + sys.version.encode()
-    return ContentCache(folder, salt)
+    """Validated documents by their file's content, the format and the Python they were made by.
+    The format is named by the code it is made from (this module, the kinds, the lint and rule
+    names): hashing those files costs far less than building the schema (which imports pglast)."""
+    package = Path(__file__).resolve().parents[1]
+    salt = [sys.version, *(p.name for p in sorted((package / "lints").glob("*.sql"))),
+            *(p.name for p in sorted((package / "lint" / "rules").glob("m*.py")))]
+    for source in [Path(__file__), *sorted((package / "verify" / "kinds").glob("*.py"))]:
+        salt.append(source.read_text(encoding="utf-8"))
+    return ContentCache(folder, "\0".join(salt).encode())
 
 
 def validate(data, path: Path, lines: dict) -> None:
