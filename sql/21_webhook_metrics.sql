@@ -1,4 +1,6 @@
--- Delivery metrics, the reference report's metrics endpoints as SQL functions.
+-- Delivery metrics, the reference report's metrics endpoints as SQL functions. Each is served
+-- by an index for one org (migration 0007); plan_cache_mode = force_custom_plan makes every call
+-- plan with its own org and window, so "every org" and "this org" each get their index.
 -- SECURITY DEFINER, so that they can use the private helpers; like every definer function they
 -- decide the org themselves (app_private.authorize_org): a tenant sees its own org only, and
 -- asking for another org raises 42501 instead of returning nothing. p_org_id NULL means every
@@ -16,8 +18,11 @@ BEGIN
 END
 $$;
 
--- One row per status (all five, zero included); stuck_processing counts processing rows
--- whose lease (from last_attempt_at) has expired and can be reclaimed.
+-- The queue's active part, per status (pending, processing, failed; always these three rows, in
+-- that order): how many deliveries, the oldest receipt, and how many processing deliveries'
+-- lease (from last_attempt_at) has expired so they can be reclaimed. Finished deliveries
+-- (completed, dead_letter) are most of the table: their counts are in webhook_delivery_stats()
+-- (per window) and webhook_dead_letter_queue(). Served by idx_webhook_delivery_log_active.
 -- Raises 22023 for a lease that is not positive, 42501 another org.
 CREATE OR REPLACE FUNCTION public.webhook_queue_health(
     p_org_id uuid DEFAULT NULL,
@@ -26,6 +31,7 @@ CREATE OR REPLACE FUNCTION public.webhook_queue_health(
 RETURNS TABLE (status text, deliveries bigint, oldest_received_at timestamptz, stuck_processing bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_org_id uuid := app_private.authorize_org(p_org_id);
@@ -35,14 +41,15 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT s.name,
-           count(w.id),
+           count(w.status),
            min(w.received_at),
-           count(w.id) FILTER (WHERE w.last_attempt_at < now() - p_lease
-                                 AND w.status = 'processing')
-    FROM unnest(ARRAY['pending', 'processing', 'completed', 'failed', 'dead_letter'])
-         WITH ORDINALITY AS s(name, position)
+           count(w.status) FILTER (WHERE w.last_attempt_at < now() - p_lease
+                                     AND w.status = 'processing')
+    FROM unnest(ARRAY['pending', 'processing', 'failed']) WITH ORDINALITY AS s(name, position)
     LEFT JOIN public.webhook_delivery_log AS w
-           ON w.status = s.name AND (v_org_id IS NULL OR w.org_id = v_org_id)
+           ON w.status = s.name
+          AND w.status IN ('pending', 'processing', 'failed')  -- the partial index's predicate
+          AND (v_org_id IS NULL OR w.org_id = v_org_id)
     GROUP BY s.name, s.position
     ORDER BY s.position;
 END
@@ -62,19 +69,24 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_org_id uuid := app_private.authorize_org(p_org_id);
+    v_since timestamptz;
 BEGIN
     IF p_since IS NULL OR p_since <= interval '0' THEN
         RAISE EXCEPTION 'argument p_since must be a positive interval, got %', p_since USING ERRCODE = '22023';
     END IF;
+    -- a value, not now() - p_since in the query: the planner then knows how many rows the
+    -- window holds and takes (org_id, created_at) for one org
+    v_since := now() - p_since;
     RETURN QUERY
     WITH recent AS (
         SELECT w.event_type, w.status, w.attempts,
                extract(epoch FROM w.completed_at - w.received_at) * 1000 AS latency_ms
         FROM public.webhook_delivery_log AS w
-        WHERE w.created_at >= now() - p_since
+        WHERE w.created_at >= v_since
           AND (v_org_id IS NULL OR w.org_id = v_org_id)
     )
     SELECT r.event_type,
@@ -106,18 +118,25 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_org_id uuid := app_private.authorize_org(p_org_id);
 BEGIN
     PERFORM app_private.require_metrics_limit(p_limit);
+    -- newest per status, then the newest of both: each part is one ordered index range
+    -- (idx_webhook_delivery_log_org_failed for one org, idx_webhook_delivery_log_status for all)
     RETURN QUERY
-    SELECT w.id, w.org_id, w.event_type, w.event_id, w.job_id, w.status, w.attempts,
-           w.error_message, w.last_attempt_at
-    FROM public.webhook_delivery_log AS w
-    WHERE w.status IN ('failed', 'dead_letter')
-      AND (v_org_id IS NULL OR w.org_id = v_org_id)
-    ORDER BY w.last_attempt_at DESC
+    SELECT f.id, f.org_id, f.event_type, f.event_id, f.job_id, f.status, f.attempts,
+           f.error_message, f.last_attempt_at
+    FROM ((SELECT w.* FROM public.webhook_delivery_log AS w
+           WHERE w.status = 'failed' AND (v_org_id IS NULL OR w.org_id = v_org_id)
+           ORDER BY w.last_attempt_at DESC LIMIT p_limit)
+          UNION ALL
+          (SELECT w.* FROM public.webhook_delivery_log AS w
+           WHERE w.status = 'dead_letter' AND (v_org_id IS NULL OR w.org_id = v_org_id)
+           ORDER BY w.last_attempt_at DESC LIMIT p_limit)) AS f
+    ORDER BY f.last_attempt_at DESC
     LIMIT p_limit;
 END
 $$;
@@ -133,6 +152,7 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_org_id uuid := app_private.authorize_org(p_org_id);

@@ -177,7 +177,9 @@ def test_catalog_shows_pinned_search_path_and_named_grants(populated):
             "retry_failed_webhook", "cleanup_old_webhook_logs", "webhook_queue_health", "webhook_delivery_stats",
             "webhook_recent_failures", "webhook_dead_letter_queue"} == names
     for d in definers:
-        assert d["proconfig"] == ["search_path=pg_catalog, pg_temp"], d
+        settings = dict(entry.split("=", 1) for entry in d["proconfig"])
+        assert settings["search_path"] == "pg_catalog, pg_temp", d  # pg_temp last, nothing writable
+        assert set(settings) <= {"search_path", "plan_cache_mode"}, d  # the metrics plan per call
         grantees = {entry.split("=")[0] for entry in d["acl"]}
         assert "" not in grantees, f"{d['proname']} is executable by PUBLIC: {d['acl']}"
         assert "service_role" in grantees and "anon" not in grantees, d
