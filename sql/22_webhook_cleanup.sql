@@ -4,7 +4,58 @@
 -- (its locks and WAL stay small); run_webhook_log_cleanup() loops and COMMITs after each
 -- batch. Only completed and dead_letter rows older than the retention go, through
 -- idx_webhook_delivery_log_retention (the same predicate), and never a row that a worker
--- holds: SKIP LOCKED passes over it, and a row whose status changed meanwhile is re-checked.
+-- holds: SKIP LOCKED passes over it.
+--
+-- Why it is fast (measured at 1 M rows, half of them due, on PostgreSQL 15): a batch locks its
+-- rows and deletes them by ctid (no second lookup by primary key), and the next batch starts
+-- where the last one ended (p_after), instead of walking again over the index entries of rows
+-- already deleted but not yet vacuumed, which made the n-th batch slower than the first.
+
+-- One batch: deletes at most p_batch_size eligible rows created before p_cutoff and at or after
+-- p_after (NULL: from the oldest), oldest first; returns how many and the newest created_at
+-- among them, which is the next batch's p_after.
+-- Raises 22004 for a NULL cutoff or batch size, 22023 for a cutoff less than 1 hour ago or a
+-- batch size outside 1..100000.
+CREATE OR REPLACE FUNCTION public.cleanup_webhook_log_batch(
+    p_cutoff timestamptz,
+    p_after timestamptz,
+    p_batch_size integer,
+    OUT deleted integer,
+    OUT last_created_at timestamptz
+)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- a custom plan, seeing 20,000 ctids, would rather read the whole table than fetch them (95 ms
+-- against 8): the generic plan is the TID scan, from the first call
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    v_rows tid[];
+BEGIN
+    IF p_cutoff IS NULL OR p_batch_size IS NULL THEN
+        RAISE EXCEPTION 'arguments p_cutoff and p_batch_size are required' USING ERRCODE = '22004';
+    END IF;
+    IF p_cutoff > now() - interval '1 hour' THEN
+        RAISE EXCEPTION 'argument p_cutoff must be at least 1 hour ago, got %', p_cutoff USING ERRCODE = '22023';
+    END IF;
+    IF p_batch_size < 1 OR p_batch_size > 100000 THEN
+        RAISE EXCEPTION 'argument p_batch_size must be between 1 and 100000, got %', p_batch_size
+            USING ERRCODE = '22023';
+    END IF;
+    -- locked by this transaction, a row keeps its ctid until the DELETE below
+    SELECT array_agg(d.ctid), max(d.created_at) INTO v_rows, last_created_at
+    FROM (SELECT w.ctid, w.created_at
+          FROM public.webhook_delivery_log AS w
+          WHERE w.status IN ('completed', 'dead_letter')
+            AND w.created_at < p_cutoff
+            AND w.created_at >= coalesce(p_after, '-infinity')
+          ORDER BY w.created_at
+          LIMIT p_batch_size
+          FOR UPDATE SKIP LOCKED) AS d;
+    DELETE FROM public.webhook_delivery_log AS w WHERE w.ctid = ANY (v_rows);
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+END
+$$;
 
 -- Deletes at most p_batch_size eligible rows, oldest first; returns how many.
 -- Raises 22023 for a retention under 1 hour or a batch size outside 1..100000.
@@ -16,8 +67,6 @@ RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_deleted integer;
 BEGIN
     IF p_retention IS NULL OR p_retention < interval '1 hour' THEN
         RAISE EXCEPTION 'argument p_retention must be at least 1 hour, got %', p_retention USING ERRCODE = '22023';
@@ -26,25 +75,15 @@ BEGIN
         RAISE EXCEPTION 'argument p_batch_size must be between 1 and 100000, got %', p_batch_size
             USING ERRCODE = '22023';
     END IF;
-    WITH doomed AS (
-        SELECT w.org_id, w.id
-        FROM public.webhook_delivery_log AS w
-        WHERE w.status IN ('completed', 'dead_letter')
-          AND w.created_at < now() - p_retention
-        ORDER BY w.created_at
-        LIMIT p_batch_size
-        FOR UPDATE SKIP LOCKED
-    )
-    DELETE FROM public.webhook_delivery_log AS w
-    USING doomed AS d
-    WHERE w.org_id = d.org_id AND w.id = d.id;
-    GET DIAGNOSTICS v_deleted = ROW_COUNT;
-    RETURN v_deleted;
+    RETURN (SELECT b.deleted FROM public.cleanup_webhook_log_batch(now() - p_retention, NULL, p_batch_size) AS b);
 END
 $$;
 
 -- The whole backlog, one committed batch at a time: CALL public.run_webhook_log_cleanup();
 -- (pg_cron: SELECT cron.schedule('webhook-cleanup', '0 4 * * *', 'CALL public.run_webhook_log_cleanup()')).
+-- The batch size starts at p_batch_size and adapts so that each batch (one transaction, holding
+-- its rows' locks and ROW EXCLUSIVE on the table, which no reader or writer waits for) takes
+-- about p_batch_budget, between 100 and 100,000 rows. The cutoff is fixed at the start.
 -- No SECURITY DEFINER and no SET clause: PostgreSQL allows COMMIT in a procedure only
 -- without them. It runs with its caller's rights and search_path (so nothing of a caller's
 -- runs with more rights than the caller's own), and calls the definer function above by its
@@ -52,24 +91,42 @@ $$;
 CREATE OR REPLACE PROCEDURE public.run_webhook_log_cleanup(
     p_retention interval DEFAULT interval '30 days',
     p_batch_size integer DEFAULT 5000,
-    INOUT p_deleted bigint DEFAULT 0
+    INOUT p_deleted bigint DEFAULT 0,
+    p_batch_budget interval DEFAULT interval '100 milliseconds'
 )
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    v_cutoff timestamptz := now() - p_retention;
+    v_after timestamptz;
+    v_size integer := p_batch_size;
     v_batch integer;
+    v_started timestamptz;
+    v_took double precision;
 BEGIN
+    IF p_retention IS NULL OR p_retention < interval '1 hour' THEN
+        RAISE EXCEPTION 'argument p_retention must be at least 1 hour, got %', p_retention USING ERRCODE = '22023';
+    END IF;
+    IF p_batch_budget IS NULL OR p_batch_budget <= interval '0' THEN
+        RAISE EXCEPTION 'argument p_batch_budget must be positive, got %', p_batch_budget USING ERRCODE = '22023';
+    END IF;
     p_deleted := 0;
     LOOP
-        v_batch := public.cleanup_old_webhook_logs(p_retention, p_batch_size);
+        v_started := clock_timestamp();
+        SELECT b.deleted, b.last_created_at INTO v_batch, v_after
+        FROM public.cleanup_webhook_log_batch(v_cutoff, v_after, v_size) AS b;
         p_deleted := p_deleted + v_batch;
         COMMIT;
-        EXIT WHEN v_batch < p_batch_size;
+        EXIT WHEN v_batch < v_size;
+        v_took := greatest(extract(epoch FROM clock_timestamp() - v_started), 0.001);
+        v_size := greatest(100, least(100000, (v_size * extract(epoch FROM p_batch_budget) / v_took)::integer));
     END LOOP;
 END
 $$;
 
 REVOKE ALL ON FUNCTION public.cleanup_old_webhook_logs(interval, integer) FROM PUBLIC;
-REVOKE ALL ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint, interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.cleanup_old_webhook_logs(interval, integer) TO service_role;
-GRANT EXECUTE ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint) TO service_role;
+GRANT EXECUTE ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer) TO service_role;
+GRANT EXECUTE ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint, interval) TO service_role;

@@ -20,3 +20,6 @@ DROP FUNCTION IF EXISTS public.require_metrics_limit(integer);
 DROP FUNCTION IF EXISTS public.mark_webhook_processing(uuid, uuid, interval);
 DROP FUNCTION IF EXISTS public.mark_webhook_completed(uuid, uuid);
 DROP FUNCTION IF EXISTS public.mark_webhook_failed(uuid, uuid, text, integer);
+
+-- the cleanup procedure before its time budget per batch (p_batch_budget)
+DROP PROCEDURE IF EXISTS public.run_webhook_log_cleanup(interval, integer, bigint);

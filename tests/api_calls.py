@@ -127,6 +127,11 @@ def _cleanup(ctx):
     return "SELECT public.cleanup_old_webhook_logs() AS r", (), lambda r: r == 0
 
 
+def _cleanup_batch(ctx):
+    return ("SELECT (public.cleanup_webhook_log_batch(now() - interval '30 days', NULL, 100)).deleted AS r", (),
+            lambda r: r == 0)
+
+
 def _cleanup_procedure(ctx):
     return "CALL public.run_webhook_log_cleanup()", (), lambda r: r == 0
 
@@ -159,7 +164,9 @@ CALLS = {
     "public.webhook_dead_letter_queue(uuid, integer)": (TENANT, _metric(
         "webhook_dead_letter_queue", lambda rows, ctx: all(r["org_id"] == ctx.org for r in rows))),
     "public.cleanup_old_webhook_logs(interval, integer)": (SERVICE, _cleanup),
-    "public.run_webhook_log_cleanup(interval, integer, bigint)": (SERVICE, _cleanup_procedure),
+    "public.cleanup_webhook_log_batch(timestamp with time zone, timestamp with time zone, integer)": (
+        SERVICE, _cleanup_batch),
+    "public.run_webhook_log_cleanup(interval, integer, bigint, interval)": (SERVICE, _cleanup_procedure),
     "app_private.request_org_id()": (("authenticated",), _claim_in_policies),
 }
 PAIRS = [(function, role) for function, (roles, _) in CALLS.items() for role in roles]

@@ -62,6 +62,45 @@ def test_a_row_a_worker_holds_is_skipped(world):
         assert conn.execute("SELECT public.cleanup_old_webhook_logs() AS n").fetchone()["n"] == 1
 
 
+def test_each_batch_starts_where_the_last_one_ended(world):
+    with session(world.dsn) as conn:
+        seed(conn, world.a.org, "completed", "50 days", 3, prefix="older-")
+        seed(conn, world.a.org, "completed", "40 days", 3, prefix="newer-")
+        first = conn.execute("SELECT * FROM public.cleanup_webhook_log_batch(now() - interval '30 days', NULL, 3)"
+                             ).fetchone()
+        assert first["deleted"] == 3
+        assert conn.execute("SELECT count(*) AS n FROM webhook_delivery_log WHERE event_id LIKE 'older-%%'"
+                            ).fetchone()["n"] == 0  # oldest first
+        seed(conn, world.a.org, "completed", "60 days", 2, prefix="late-")  # older than p_after: not this pass's
+        second = conn.execute("SELECT * FROM public.cleanup_webhook_log_batch(now() - interval '30 days', %s, 10)",
+                              (first["last_created_at"],)).fetchone()
+        assert second["deleted"] == 3 and second["last_created_at"] > first["last_created_at"]
+        assert {r["event_id"][:5] for r in conn.execute("SELECT event_id FROM webhook_delivery_log")} == {"late-"}
+
+
+@pytest.mark.parametrize("call,error,message", [
+    ("cleanup_webhook_log_batch(NULL, NULL, 10)", psycopg.errors.NullValueNotAllowed, "p_cutoff and p_batch_size"),
+    ("cleanup_webhook_log_batch(now(), NULL, 10)", psycopg.errors.InvalidParameterValue, "at least 1 hour ago"),
+    ("cleanup_webhook_log_batch(now() - interval '30 days', NULL, 100001)", psycopg.errors.InvalidParameterValue,
+     "between 1 and 100000"),
+])
+def test_bad_batch_arguments_raise_and_delete_nothing(world, call, error, message):
+    with session(world.dsn) as conn:
+        seed(conn, world.a.org, "completed", "400 days", 2)
+        with pytest.raises(error, match=message):
+            conn.execute(f"SELECT * FROM public.{call}")
+        assert conn.execute("SELECT count(*) AS n FROM webhook_delivery_log").fetchone()["n"] == 2
+
+
+@pytest.mark.parametrize("budget", ["interval '0'", "NULL"])
+def test_the_procedure_refuses_a_budget_that_is_not_positive(world, budget):
+    with session(world.dsn) as conn:
+        seed(conn, world.a.org, "completed", "400 days", 2)
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_batch_budget must be positive"):
+            conn.execute(f"CALL public.run_webhook_log_cleanup(p_batch_budget => {budget})")
+        assert conn.execute("SELECT count(*) AS n FROM webhook_delivery_log").fetchone()["n"] == 2
+
+
 @pytest.mark.parametrize("args,message", [
     ("interval '1 minute'", "p_retention must be at least 1 hour"),
     ("p_batch_size => 0", "p_batch_size must be between 1 and 100000"),
@@ -83,7 +122,7 @@ def test_cleanup_uses_the_retention_index(world):
         plan = conn.execute(
             "EXPLAIN (FORMAT JSON) SELECT org_id, id FROM public.webhook_delivery_log"
             " WHERE status IN ('completed', 'dead_letter') AND created_at < now() - interval '30 days'"
-            " ORDER BY created_at LIMIT 5000 FOR UPDATE SKIP LOCKED").fetchone()
+            " AND created_at >= '-infinity' ORDER BY created_at LIMIT 5000 FOR UPDATE SKIP LOCKED").fetchone()
         assert "idx_webhook_delivery_log_retention" in json.dumps(plan)
 
 
@@ -115,14 +154,16 @@ def test_200k_rows_go_in_committed_batches_while_inserts_keep_flowing(world):
             while not done.is_set():
                 counts.append(conn.execute("SELECT count(*) FROM webhook_delivery_log WHERE event_id NOT LIKE 'live-%%'")
                               .fetchone()[0])
-                time.sleep(0.05)
+                time.sleep(0.01)
 
     threads = [threading.Thread(target=writer), threading.Thread(target=observer)]
     for t in threads:
         t.start()
     started = time.perf_counter()
     with session(world.dsn, "service_role") as conn:
-        deleted = conn.execute("CALL public.run_webhook_log_cleanup(p_batch_size => 5000)").fetchone()["p_deleted"]
+        # a small budget per batch: many commits to observe (the default, 100 ms, makes a few big ones)
+        deleted = conn.execute("CALL public.run_webhook_log_cleanup(p_batch_size => 5000,"
+                               " p_batch_budget => interval '20 ms')").fetchone()["p_deleted"]
     cleanup_seconds = time.perf_counter() - started
     done.set()
     for t in threads:
