@@ -12,16 +12,19 @@
 -- already deleted but not yet vacuumed, which made the n-th batch slower than the first.
 
 -- One batch: deletes at most p_batch_size eligible rows created before p_cutoff and at or after
--- p_after (NULL: from the oldest), oldest first; returns how many and the newest created_at
--- among them, which is the next batch's p_after.
--- Raises 22004 for a NULL cutoff or batch size, 22023 for a cutoff less than 1 hour ago or a
--- batch size outside 1..100000.
+-- p_after (NULL: from the oldest), oldest first; returns how many, the newest created_at among
+-- them (the next batch's p_after), and the size a batch should have to take p_batch_budget,
+-- from this one's duration (100 to 100,000 rows).
+-- Raises 22004 for a NULL cutoff or batch size, 22023 for a cutoff less than 1 hour ago, a
+-- batch size outside 1..100000 or a budget that is not positive.
 CREATE OR REPLACE FUNCTION public.cleanup_webhook_log_batch(
     p_cutoff timestamptz,
     p_after timestamptz,
     p_batch_size integer,
+    p_batch_budget interval DEFAULT interval '100 milliseconds',
     OUT deleted integer,
-    OUT last_created_at timestamptz
+    OUT last_created_at timestamptz,
+    OUT next_batch_size integer
 )
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -31,6 +34,8 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_rows tid[];
+    v_started timestamptz := clock_timestamp();
+    v_took double precision;
 BEGIN
     IF p_cutoff IS NULL OR p_batch_size IS NULL THEN
         RAISE EXCEPTION 'arguments p_cutoff and p_batch_size are required' USING ERRCODE = '22004';
@@ -41,6 +46,9 @@ BEGIN
     IF p_batch_size < 1 OR p_batch_size > 100000 THEN
         RAISE EXCEPTION 'argument p_batch_size must be between 1 and 100000, got %', p_batch_size
             USING ERRCODE = '22023';
+    END IF;
+    IF p_batch_budget IS NULL OR p_batch_budget <= interval '0' THEN
+        RAISE EXCEPTION 'argument p_batch_budget must be positive, got %', p_batch_budget USING ERRCODE = '22023';
     END IF;
     -- locked by this transaction, a row keeps its ctid until the DELETE below
     SELECT array_agg(d.ctid), max(d.created_at) INTO v_rows, last_created_at
@@ -54,6 +62,8 @@ BEGIN
           FOR UPDATE SKIP LOCKED) AS d;
     DELETE FROM public.webhook_delivery_log AS w WHERE w.ctid = ANY (v_rows);
     GET DIAGNOSTICS deleted = ROW_COUNT;
+    v_took := greatest(extract(epoch FROM clock_timestamp() - v_started), 0.001);
+    next_batch_size := greatest(100, least(100000, (p_batch_size * extract(epoch FROM p_batch_budget) / v_took)::integer));
 END
 $$;
 
@@ -96,37 +106,34 @@ CREATE OR REPLACE PROCEDURE public.run_webhook_log_cleanup(
 )
 LANGUAGE plpgsql
 AS $$
+-- Every operator is written OPERATOR(pg_catalog.x) and every type a keyword: with the caller's
+-- search_path, an unqualified one could be the caller's own (as the caller's, but wrong).
 DECLARE
-    v_cutoff timestamptz := now() - p_retention;
-    v_after timestamptz;
+    v_cutoff timestamp with time zone;
+    v_after timestamp with time zone;
     v_size integer := p_batch_size;
+    v_next integer;
     v_batch integer;
-    v_started timestamptz;
-    v_took double precision;
 BEGIN
-    IF p_retention IS NULL OR p_retention < interval '1 hour' THEN
+    IF p_retention IS NULL OR p_retention OPERATOR(pg_catalog.<) interval '1 hour' THEN
         RAISE EXCEPTION 'argument p_retention must be at least 1 hour, got %', p_retention USING ERRCODE = '22023';
     END IF;
-    IF p_batch_budget IS NULL OR p_batch_budget <= interval '0' THEN
-        RAISE EXCEPTION 'argument p_batch_budget must be positive, got %', p_batch_budget USING ERRCODE = '22023';
-    END IF;
+    v_cutoff := pg_catalog.now() OPERATOR(pg_catalog.-) p_retention;
     p_deleted := 0;
     LOOP
-        v_started := clock_timestamp();
-        SELECT b.deleted, b.last_created_at INTO v_batch, v_after
-        FROM public.cleanup_webhook_log_batch(v_cutoff, v_after, v_size) AS b;
-        p_deleted := p_deleted + v_batch;
+        SELECT b.deleted, b.last_created_at, b.next_batch_size INTO v_batch, v_after, v_next
+        FROM public.cleanup_webhook_log_batch(v_cutoff, v_after, v_size, p_batch_budget) AS b;
+        p_deleted := p_deleted OPERATOR(pg_catalog.+) v_batch;
         COMMIT;
-        EXIT WHEN v_batch < v_size;
-        v_took := greatest(extract(epoch FROM clock_timestamp() - v_started), 0.001);
-        v_size := greatest(100, least(100000, (v_size * extract(epoch FROM p_batch_budget) / v_took)::integer));
+        EXIT WHEN v_batch OPERATOR(pg_catalog.<) v_size;
+        v_size := v_next;
     END LOOP;
 END
 $$;
 
 REVOKE ALL ON FUNCTION public.cleanup_old_webhook_logs(interval, integer) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer, interval) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint, interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.cleanup_old_webhook_logs(interval, integer) TO service_role;
-GRANT EXECUTE ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer, interval) TO service_role;
 GRANT EXECUTE ON PROCEDURE public.run_webhook_log_cleanup(interval, integer, bigint, interval) TO service_role;

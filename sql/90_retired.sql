@@ -23,3 +23,4 @@ DROP FUNCTION IF EXISTS public.mark_webhook_failed(uuid, uuid, text, integer);
 
 -- the cleanup procedure before its time budget per batch (p_batch_budget)
 DROP PROCEDURE IF EXISTS public.run_webhook_log_cleanup(interval, integer, bigint);
+DROP FUNCTION IF EXISTS public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer);

@@ -128,8 +128,9 @@ def _cleanup(ctx):
 
 
 def _cleanup_batch(ctx):
-    return ("SELECT (public.cleanup_webhook_log_batch(now() - interval '30 days', NULL, 100)).deleted AS r", (),
-            lambda r: r == 0)
+    # the cutoff is a value: an expression would be the caller's own, which the attack test captures
+    cutoff = datetime.now(timezone.utc) - timedelta(days=30)
+    return "SELECT (public.cleanup_webhook_log_batch(%s, NULL, 100)).deleted AS r", (cutoff,), lambda r: r == 0
 
 
 def _cleanup_procedure(ctx):
@@ -164,7 +165,7 @@ CALLS = {
     "public.webhook_dead_letter_queue(uuid, integer)": (TENANT, _metric(
         "webhook_dead_letter_queue", lambda rows, ctx: all(r["org_id"] == ctx.org for r in rows))),
     "public.cleanup_old_webhook_logs(interval, integer)": (SERVICE, _cleanup),
-    "public.cleanup_webhook_log_batch(timestamp with time zone, timestamp with time zone, integer)": (
+    "public.cleanup_webhook_log_batch(timestamp with time zone, timestamp with time zone, integer, interval)": (
         SERVICE, _cleanup_batch),
     "public.run_webhook_log_cleanup(interval, integer, bigint, interval)": (SERVICE, _cleanup_procedure),
     "app_private.request_org_id()": (("authenticated",), _claim_in_policies),

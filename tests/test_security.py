@@ -174,8 +174,8 @@ def test_catalog_shows_pinned_search_path_and_named_grants(populated):
     names = {d["proname"] for d in definers}
     assert {"book_appointment_with_lock", "check_slot_availability", "cancel_appointment", "reschedule_appointment",
             "record_webhook_received", "mark_webhook_processing", "mark_webhook_completed", "mark_webhook_failed",
-            "retry_failed_webhook", "cleanup_old_webhook_logs", "webhook_queue_health", "webhook_delivery_stats",
-            "webhook_recent_failures", "webhook_dead_letter_queue"} == names
+            "retry_failed_webhook", "cleanup_old_webhook_logs", "cleanup_webhook_log_batch", "webhook_queue_health",
+            "webhook_delivery_stats", "webhook_recent_failures", "webhook_dead_letter_queue"} == names
     for d in definers:
         settings = dict(entry.split("=", 1) for entry in d["proconfig"])
         assert settings["search_path"] == "pg_catalog, pg_temp", d  # pg_temp last, nothing writable

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .. import __version__, redact
-from ..errors import EXIT_CONNECT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
+from ..errors import EXIT_CHECK_FAILED, EXIT_CONNECT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, PgsuiteError
 from ..project import Project
 
 # command name -> the module under pgsuite.cli that defines it (and registers it on `main`)
@@ -120,6 +120,9 @@ def run() -> None:
         if _lost_connection(exc):  # the server went away in the middle of a command
             _fail(f"lost the connection to the server: {str(exc).strip()}", debug)
             code = EXIT_CONNECT
+        elif _server_refused(exc):  # a deadlock, a cancel, a lock not available: the operation failed
+            _fail(f"the server stopped the command: [{exc.sqlstate}] {str(exc).strip()}", debug)
+            code = EXIT_CHECK_FAILED
         else:  # a bug: say so in one line, never a bare traceback
             _fail(f"internal error: {type(exc).__name__}: {str(exc).strip() or '(no message)'}"
                   + ("" if debug else " (rerun with --debug for the traceback)"), debug)
@@ -129,7 +132,16 @@ def run() -> None:
 
 def _lost_connection(exc: Exception) -> bool:
     psycopg = sys.modules.get("psycopg")  # not imported: no connection was ever made
-    return psycopg is not None and isinstance(exc, psycopg.OperationalError)
+    return psycopg is not None and isinstance(exc, psycopg.OperationalError) and not _server_refused(exc)
+
+
+def _server_refused(exc: Exception) -> bool:
+    """An OperationalError the server raised with a SQLSTATE (40P01 deadlock, 57014 canceled...),
+    as opposed to a connection that failed or was lost (no SQLSTATE, class 08, or 57P0x)."""
+    psycopg = sys.modules.get("psycopg")
+    sqlstate = getattr(exc, "sqlstate", None)
+    return (psycopg is not None and isinstance(exc, psycopg.OperationalError) and bool(sqlstate)
+            and not sqlstate.startswith(("08", "57P")))  # 57P01: the server terminated the session
 
 
 def _fail(message: str, debug: bool) -> None:

@@ -7,6 +7,7 @@ holds one for the whole run. client_connection_check_interval makes the server n
 dead client during a long statement instead of when the statement ends.
 """
 
+import time
 from contextlib import contextmanager
 
 import psycopg
@@ -52,16 +53,23 @@ class LockedBackend(PostgresqlPsycopgBackend):
             self.release_lock()
 
     def acquire_lock(self) -> None:
-        try:
-            self.connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
-        except psycopg.errors.LockNotAvailable as exc:
-            holder = self.connection.execute(
-                queries.load("migration_lock_holder"), {"key": MIGRATION_LOCK_KEY}
-            ).fetchone()
-            who = f"backend pid {holder[0]} ({holder[1] or 'no application_name'})" if holder else "another session"
-            raise LockTimeout(
-                f"the migration lock is held by {who}; gave up after lock_timeout={self.lock_timeout}"
-            ) from exc
+        """Wait for the lock by polling pg_try_advisory_lock, never inside pg_advisory_lock(): a
+        session blocked there holds a snapshot, which CREATE INDEX CONCURRENTLY in the run that
+        holds the lock waits for, while that session waits for the lock: a deadlock. Between two
+        tries this session has no statement open, so a concurrent index build never waits on it."""
+        budget_ms = self.connection.execute(
+            "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'").fetchone()[0]
+        deadline = time.monotonic() + budget_ms / 1000 if budget_ms else None  # 0: wait for ever
+        pause = 0.02
+        while not self.connection.execute("SELECT pg_try_advisory_lock(%s)", (MIGRATION_LOCK_KEY,)).fetchone()[0]:
+            if deadline is not None and time.monotonic() >= deadline:
+                holder = self.connection.execute(
+                    queries.load("migration_lock_holder"), {"key": MIGRATION_LOCK_KEY}
+                ).fetchone()
+                who = f"backend pid {holder[0]} ({holder[1] or 'no application_name'})" if holder else "another session"
+                raise LockTimeout(f"the migration lock is held by {who}; gave up after lock_timeout={self.lock_timeout}")
+            time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.5)
         self._lock_depth += 1
 
     def release_lock(self) -> None:
