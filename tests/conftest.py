@@ -91,9 +91,9 @@ def world(db):
 
 @pytest.fixture
 def project_copy(tmp_path) -> Project:
-    """A full project folder of the test's own (migrations, sql, verify, templates): its runs
+    """A full project folder of the test's own (migrations, sql, verify, bench, templates): its runs
     and reports land in tmp_path, never in the repository."""
-    for part in ("migrations", "sql", "verify", "reports/templates"):
+    for part in ("migrations", "sql", "verify", "bench", "reports/templates"):
         shutil.copytree(ROOT / part, tmp_path / part)
     for config in (".squawk.toml", ".sqlfluff"):  # how the project lints its SQL
         shutil.copy(ROOT / config, tmp_path / config)

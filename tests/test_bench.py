@@ -3,6 +3,8 @@
 
 import json
 
+import pytest
+
 from helpers import ROOT, pgsuite, query
 
 from pgsuite.verify import kinds
@@ -41,3 +43,63 @@ def test_bench_lint_times_cold_and_warm_on_copies_and_leaves_the_project_alone(p
     assert cases[0]["ratio"] == 1.0 and all(len(c["runs"]) == 1 and c["median_ms"] > 0 for c in cases)
     assert not (project_copy.root / ".pgsuite" / "cache").exists()
     assert not list(project_copy.migrations_dir.glob("*_bench_*.sql"))
+
+
+def bench_run(project_root, db, *args):
+    return pgsuite("--project", str(project_root), "bench", "run", *args, "--dsn", db, "--format", "json", timeout=600)
+
+
+def scratch_databases(db):
+    return query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_bench_%%'")
+
+
+def test_the_projects_workloads_run_small_check_their_invariants_and_leave_nothing(db):
+    metrics = bench_run(ROOT, db, "metrics", "--set", "rows=3000", "--repeat", "5")
+    assert metrics.returncode == 0, metrics.stderr
+    report = json.loads(metrics.stdout)
+    assert report["baseline"] == "one delivery by (org, event id)"
+    cases = {c["case"]: c for c in report["cases"]}
+    assert cases[report["baseline"]]["ratio"] == 1.0 and len(cases) == 6
+    assert all(c["runs"] == 5 and 0 < c["p50_ms"] <= c["p95_ms"] <= c["p99_ms"] <= c["max_ms"] for c in cases.values())
+
+    cleanup = bench_run(ROOT, db, "cleanup", "--set", "rows=2000", "--repeat", "1")
+    assert cleanup.returncode == 0, cleanup.stderr  # its check: every due row gone, every other kept
+    assert all(c["writer_max_ms"] is not None for c in json.loads(cleanup.stdout)["cases"])
+
+    booking = bench_run(ROOT, db, "booking", "--repeat", "20")
+    assert booking.returncode == 0, booking.stderr  # its check: no overlap, one audit row per booking
+    assert scratch_databases(db) == [(0,)]
+
+
+def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_path):
+    workload = tmp_path / "broken.yaml"
+    workload.write_text("baseline: one\ncases:\n  one: SELECT 1\n  two: SELECT 2\nrepeat: 2\n"
+                        "check: SELECT count(*) = 1 FROM public.organizations\n")
+    out = bench_run(project_copy.root, db, str(workload))
+    assert out.returncode == 1 and "the check failed: SELECT count(*) = 1 FROM public.organizations" in out.stderr
+    workload.write_text("baseline: one\ncases:\n  one: SELECT 1\n  two: SELECT 1 / (%(i)s - %(i)s)\nrepeat: 2\n")
+    out = bench_run(project_copy.root, db, str(workload))
+    assert out.returncode == 1 and "case 'two' failed on warm-up run" in out.stderr and "[22012]" in out.stderr
+    assert scratch_databases(db) == [(0,)]
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such workload (this project has: booking, cleanup, metrics)"),
+    ("cases: {one: SELECT 1}\nbaseline: two\n", "baseline: must name one of the cases (one)"),
+    ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "unknown key(s) times"),
+    ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "repeat: a whole number between 1 and 1000000"),
+    ("cases: {one: SELECT 1}\nbaseline: one\nsetup: nope.sql\n", "nope.sql does not exist"),
+])
+def test_a_bad_workload_exits_2_before_any_database_work(project_copy, content, message):
+    (project_copy.root / "bench").mkdir(exist_ok=True)
+    if content is not None:
+        (project_copy.root / "bench" / "bad.yaml").write_text(content)
+    out = pgsuite("--project", str(project_copy.root), "bench", "run", "bad" if content else "nope",
+                  "--dsn", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+
+
+def test_set_names_only_the_workloads_settings(project_copy):
+    out = pgsuite("--project", str(project_copy.root), "bench", "run", "metrics", "--set", "nope=1",
+                  "--dsn", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
+    assert out.returncode == 2 and "KEY one of the workload's settings (rows, orgs)" in out.stderr, out.stderr

@@ -5,7 +5,7 @@ import json
 import click
 
 from .. import bench as bench_lib
-from . import Context, dsn_option, format_option, main
+from . import Context, dsn_option, emit, format_option, main, output_option
 
 
 @main.group()
@@ -34,6 +34,55 @@ def bench_verify(obj: Context, dsn, tables, repeat, fmt):
 def bench_lint(obj: Context, migrations, repeat, fmt):
     """Time `pgsuite lint` on the project, then with N generated migrations: cold and with sqlfluff cached."""
     _show(bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat), fmt, "checks")
+
+
+@bench.command("run")
+@click.argument("workload")
+@dsn_option
+@click.option("--repeat", default=None, type=click.IntRange(1, 1_000_000),
+              help="Runs per case (default: the workload's own).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override one of the workload's settings (e.g. --set rows=10000).")
+@format_option
+@output_option
+@click.pass_obj
+def bench_run(obj: Context, workload, dsn, repeat, overrides, fmt, output):
+    """Run the project's workload bench/WORKLOAD.yaml (or a .yaml path): each case against the
+    workload's baseline, interleaved, on a scratch database; percentiles, ratios, the check after."""
+    from .. import bench_workload
+
+    loaded = bench_workload.load(obj.project, workload, repeat)  # a bad file: exit 2 before any server
+    for override in overrides:
+        key, sep, value = override.partition("=")
+        if not sep or key not in loaded.settings:
+            raise click.BadParameter(f"{override!r}: expected KEY=VALUE with KEY one of the workload's settings "
+                                     f"({', '.join(loaded.settings) or 'it has none'})", param_hint="--set")
+        loaded.settings[key] = value
+    target = obj.target(dsn)
+    results = bench_workload.run(obj.project, target, loaded, progress=_progress())
+    if fmt == "json":
+        emit(json.dumps({"workload": loaded.name, "description": loaded.description, "baseline": loaded.baseline,
+                         "cases": [r.__dict__ for r in results]}, indent=2), output)
+        return
+    lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
+             f"{'case':<36} {'runs':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
+             + ("  writer max ms" if loaded.writer else "")]
+    for r in results:
+        lines.append(f"{r.case:<36} {r.runs:>6} {r.p50_ms:>9.3f} {r.p95_ms:>9.3f} {r.p99_ms:>9.3f} {r.max_ms:>9.3f} "
+                     f"{r.ratio:>6.2f}" + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
+    lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}"
+                 + ("; the workload's check held after every case" if loaded.check else ""))
+    emit("\n".join(lines), output)
+
+
+def _progress():
+    """A line per step on a terminal, nothing in CI or when stderr is redirected."""
+    import os
+    import sys
+
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return lambda message: None
+    return lambda message: click.echo(f"  {message}", err=True)
 
 
 def _show(measurements, fmt: str, unit: str) -> None:

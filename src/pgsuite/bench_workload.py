@@ -1,0 +1,242 @@
+"""`pgsuite bench run NAME`: a project's SQL workload (bench/NAME.yaml), timed case against a
+baseline case in the same run, on a scratch database with the project's schema.
+
+The workload file says what the project's own functions are measured against; pgsuite only
+runs it (so this module knows nothing of bookings or webhooks):
+
+    description: one line
+    setup: fill.sql          # run once on the migrated scratch database, then VACUUM ANALYZE
+    settings: {rows: 1000}   # readable in the setup as current_setting('pgsuite.bench.rows')
+    repeat: 200              # runs of each case (a warm-up of repeat/10 is not counted)
+    fresh: false             # true: each run on a fresh copy of the set-up database (a case that
+                             # deletes what the next run needs)
+    writer: INSERT ...       # optional: run in a loop on another connection during each run;
+                             # its longest wait is reported per case
+    baseline: bare insert    # the case every other is divided by
+    cases:                   # name: SQL; %(i)s is the run's number (distinct rows per run;
+                             # with it, write a literal % as %%)
+      bare insert: INSERT ...
+      book: SELECT ...
+    check: SELECT ...        # optional: after each case, must return true (say, no overlap)
+
+Cases run interleaved (A, B, A, B ...) so that a machine that speeds up or slows down in the
+middle affects every case alike. A statement's error stops the workload, naming the case.
+"""
+
+import statistics
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from . import db
+from .errors import CheckFailed, ConfigError
+from .migrate import runner
+from .project import Project
+
+KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check"}
+
+
+@dataclass
+class Workload:
+    name: str
+    folder: Path
+    cases: dict[str, str]
+    baseline: str
+    description: str = ""
+    setup: str | None = None
+    settings: dict = field(default_factory=dict)
+    repeat: int = 100
+    fresh: bool = False
+    writer: str | None = None
+    check: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: str
+    runs: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    ratio: float  # p50 / the baseline's p50
+    writer_max_ms: float | None = None  # the concurrent writer's longest wait during this case
+    writer_runs: int = 0
+
+
+def load(project: Project, name: str, repeat: int | None = None) -> Workload:
+    """bench/NAME.yaml of the project (or a path to a workload file), validated."""
+    from .verify import yamlfile  # plain data only: no tags, no alias bombs
+
+    path = Path(name) if name.endswith((".yaml", ".yml")) else project.root / "bench" / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (project.root / "bench").glob("*.yaml"))
+        raise ConfigError(f"{path}: no such workload" + (f" (this project has: {', '.join(known)})" if known else ""))
+    data, _ = yamlfile.load(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a workload is a mapping")
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
+    cases = data.get("cases")
+    if not isinstance(cases, dict) or not cases or not all(isinstance(v, str) and v.strip() for v in cases.values()):
+        raise ConfigError(f"{path}: cases: a mapping of names to SQL statements")
+    if data.get("baseline") not in cases:
+        raise ConfigError(f"{path}: baseline: must name one of the cases ({', '.join(cases)})")
+    count = repeat if repeat is not None else data.get("repeat", 100)
+    if not isinstance(count, int) or not 1 <= count <= 1_000_000:
+        raise ConfigError(f"{path}: repeat: a whole number between 1 and 1000000")
+    setup = data.get("setup")
+    if setup is not None and not (path.parent / setup).is_file():
+        raise ConfigError(f"{path}: setup: {path.parent / setup} does not exist")
+    return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
+                    description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
+                    repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
+                    check=data.get("check"))
+
+
+def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
+    """Set up a scratch database, run the cases interleaved, check after each, drop everything."""
+    template = _scratch_name("tpl")
+    made = [template]
+    try:
+        _create(dsn, template)
+        target = _dsn(dsn, template)
+        progress(f"migrating a scratch database ({template})")
+        runner.apply(project, target, progress=lambda *_: None)
+        if workload.setup:
+            progress(f"setting up: {workload.setup}")
+            _setup(target, workload)
+        times: dict[str, list[float]] = {name: [] for name in workload.cases}
+        writer_waits: dict[str, list[float]] = {name: [] for name in workload.cases}
+        if workload.fresh:
+            for i in range(workload.repeat):
+                for name, statement in workload.cases.items():
+                    copy = _scratch_name("run")
+                    made.append(copy)
+                    _create(dsn, copy, template=template)
+                    progress(f"{name}: run {i + 1} of {workload.repeat}")
+                    _timed(_dsn(dsn, copy), workload, name, statement, [i], times, writer_waits)
+                    _drop(dsn, copy)
+                    made.remove(copy)
+        else:
+            warmup = max(1, workload.repeat // 10)
+            progress(f"{len(workload.cases)} case(s), {workload.repeat} run(s) each after {warmup} warm-up run(s)")
+            with db.connect(target, autocommit=True) as conn:
+                for i in range(warmup):
+                    for case, statement in workload.cases.items():
+                        _execute(conn, workload, case, statement, 10**8 + i, "warm-up run")
+            _timed(target, workload, "every case", None, None, times, writer_waits, interleaved=True)
+        return _results(workload, times, writer_waits)
+    finally:
+        for name in made:
+            _drop(dsn, name)
+
+
+def _timed(target, workload, name, statement, numbers, times, writer_waits, interleaved=False) -> None:
+    """Time `statement` once per number (or, interleaved, every case in turn), with the writer on."""
+    stop, waits = threading.Event(), []
+    writer = threading.Thread(target=_write, args=(target, workload.writer, stop, waits)) if workload.writer else None
+    if writer:
+        writer.start()
+    try:
+        with db.connect(target, autocommit=True) as conn:
+            if interleaved:
+                for i in range(workload.repeat):
+                    for case, text in workload.cases.items():
+                        times[case].append(_execute(conn, workload, case, text, i))
+            else:
+                for i in numbers:
+                    times[name].append(_execute(conn, workload, name, statement, i))
+            _check(conn, workload, name)
+    finally:
+        stop.set()
+        if writer:
+            writer.join()
+    if interleaved:
+        for case in workload.cases:
+            writer_waits[case] += waits
+    else:
+        writer_waits[name] += waits
+
+
+def _execute(conn, workload: Workload, case: str, statement: str, i: int, run: str = "run") -> float:
+    import psycopg
+
+    params = {"i": i} if "%(i)s" in statement else None  # without it, a % is just a %
+    started = time.perf_counter()
+    try:
+        cursor = conn.execute(statement, params)
+        if cursor.description:
+            cursor.fetchall()
+    except psycopg.Error as exc:
+        raise CheckFailed(f"bench {workload.name}: case {case!r} failed on {run} {i}: "
+                          f"[{exc.sqlstate}] {str(exc).strip().splitlines()[0]}") from exc
+    return (time.perf_counter() - started) * 1000
+
+
+def _check(conn, workload: Workload, case: str) -> None:
+    if workload.check and not conn.execute(workload.check).fetchone()[0]:
+        raise CheckFailed(f"bench {workload.name}: after case {case!r}, the check failed: {workload.check.strip()}")
+
+
+def _write(target: str, statement: str, stop: threading.Event, waits: list[float]) -> None:
+    with db.connect(target, autocommit=True) as conn:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            started = time.perf_counter()
+            conn.execute(statement, {"i": n} if "%(i)s" in statement else None)
+            waits.append((time.perf_counter() - started) * 1000)
+
+
+def _setup(target: str, workload: Workload) -> None:
+    with db.connect(target, autocommit=True) as conn:
+        for key, value in workload.settings.items():
+            conn.execute("SELECT set_config(%s, %s, false)", (f"pgsuite.bench.{key}", str(value)))
+        conn.execute((workload.folder / workload.setup).read_text(encoding="utf-8"))
+        conn.execute("VACUUM ANALYZE")
+
+
+def _results(workload: Workload, times: dict, writer_waits: dict) -> list[CaseResult]:
+    base = statistics.median(times[workload.baseline])
+    out = []
+    for name, values in times.items():
+        ordered = sorted(values)
+        waits = writer_waits.get(name) or []
+        out.append(CaseResult(
+            case=name, runs=len(values), p50_ms=round(statistics.median(values), 3),
+            p95_ms=round(_percentile(ordered, 0.95), 3), p99_ms=round(_percentile(ordered, 0.99), 3),
+            max_ms=round(ordered[-1], 3), ratio=round(statistics.median(values) / base, 2) if base else 0.0,
+            writer_max_ms=round(max(waits), 1) if waits else None, writer_runs=len(waits)))
+    return out
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _scratch_name(kind: str) -> str:
+    return f"pgsuite_bench_{kind}_{uuid.uuid4().hex[:8]}"
+
+
+def _dsn(dsn: str, dbname: str) -> str:
+    return make_conninfo(**{**conninfo_to_dict(dsn), "dbname": dbname})
+
+
+def _create(dsn: str, name: str, template: str | None = None) -> None:
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with db.connect(dsn, autocommit=True) as admin:
+        admin.execute(statement)
+
+
+def _drop(dsn: str, name: str) -> None:
+    with db.connect(dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
