@@ -6,6 +6,7 @@ runs it (so this module knows nothing of bookings or webhooks):
 
     description: one line
     setup: fill.sql          # run once on the migrated scratch database, then VACUUM ANALYZE
+                             # (or a list of files, run in order)
     settings: {rows: 1000}   # readable in the setup as current_setting('pgsuite.bench.rows')
     repeat: 200              # runs of each case (a warm-up of repeat/10 is not counted)
     fresh: false             # true: each run on a fresh copy of the set-up database (a case that
@@ -20,6 +21,7 @@ runs it (so this module knows nothing of bookings or webhooks):
     check: SELECT ...        # optional: after each case, must return true (say, no overlap)
     clients: [1, 16]         # optional: run each case with pgbench, that many clients at once
     duration: 10             # seconds per case and client count (with clients)
+    max_tries: 10            # pgbench retries a transaction that failed to serialize (40001, 40P01)
 
 With `clients`, pgbench (the embedded wheel's, else one on the PATH) runs each case for
 `duration` seconds per client count, from a script made of the case: %(i)s becomes a number
@@ -31,6 +33,7 @@ Cases run interleaved (A, B, A, B ...) so that a machine that speeds up or slows
 middle affects every case alike. A statement's error stops the workload, naming the case.
 """
 
+import re
 import statistics
 import threading
 import time
@@ -47,7 +50,7 @@ from .migrate import runner
 from .project import Project
 
 KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
-        "duration"}
+        "duration", "max_tries"}
 SEQUENCE = "pgsuite_bench_i"  # the numbers of pgbench's transactions
 
 
@@ -58,7 +61,7 @@ class Workload:
     cases: dict[str, str]
     baseline: str
     description: str = ""
-    setup: str | None = None
+    setup: list[str] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     repeat: int = 100
     fresh: bool = False
@@ -66,6 +69,7 @@ class Workload:
     check: str | None = None
     clients: list[int] = field(default_factory=list)
     duration: int = 10
+    max_tries: int = 1
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class CaseResult:
     clients: int = 1
     tps: float | None = None  # with pgbench: transactions per second
     tps_ratio: float | None = None  # tps / the baseline's tps at the same client count
+    retries: int | None = None  # with max_tries: transactions pgbench ran again (40001, 40P01)
 
 
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
@@ -106,19 +111,26 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     count = repeat if repeat is not None else data.get("repeat", 100)
     if not isinstance(count, int) or not 1 <= count <= 1_000_000:
         raise ConfigError(f"{path}: repeat: a whole number between 1 and 1000000")
-    setup = data.get("setup")
-    if setup is not None and not (path.parent / setup).is_file():
-        raise ConfigError(f"{path}: setup: {path.parent / setup} does not exist")
+    setup = data.get("setup") or []
+    setup = [setup] if isinstance(setup, str) else setup
+    if not isinstance(setup, list) or not all(isinstance(f, str) for f in setup):
+        raise ConfigError(f"{path}: setup: a file name or a list of them")
+    for name in setup:
+        if not (path.parent / name).is_file():
+            raise ConfigError(f"{path}: setup: {path.parent / name} does not exist")
     clients = data.get("clients") or []
     if not isinstance(clients, list) or not all(isinstance(c, int) and 1 <= c <= 1000 for c in clients):
         raise ConfigError(f"{path}: clients: a list of client counts between 1 and 1000")
     duration = data.get("duration", 10)
     if not isinstance(duration, int) or not 1 <= duration <= 3600:
         raise ConfigError(f"{path}: duration: seconds, a whole number between 1 and 3600")
+    max_tries = data.get("max_tries", 1)
+    if not isinstance(max_tries, int) or not 1 <= max_tries <= 1000:
+        raise ConfigError(f"{path}: max_tries: a whole number between 1 and 1000")
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
                     repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
-                    check=data.get("check"), clients=clients, duration=duration)
+                    check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries)
 
 
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
@@ -131,7 +143,7 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
         progress(f"migrating a scratch database ({template})")
         runner.apply(project, target, progress=lambda *_: None)
         if workload.setup:
-            progress(f"setting up: {workload.setup}")
+            progress(f"setting up: {', '.join(workload.setup)}")
             _setup(target, workload)
         if workload.clients:
             return _with_pgbench(target, workload, progress)
@@ -198,7 +210,7 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
         conn.execute(sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(SEQUENCE)))
     results = []
     for clients in workload.clients:
-        measured = {}
+        measured, retries = {}, {}
         for name, statement in workload.cases.items():
             progress(f"{name}: {clients} client(s) for {workload.duration} s (pgbench)")
             with tempfile.TemporaryDirectory() as tmp:
@@ -207,18 +219,25 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
                                   encoding="utf-8")
                 done = subprocess.run(
                     [binary, "-n", "-c", str(clients), "-j", str(min(clients, 4)), "-T", str(workload.duration),
-                     "-f", str(script), "--log", f"--log-prefix={tmp}/log", target],
+                     "-f", str(script), "--log", f"--log-prefix={tmp}/log"]
+                    + ([f"--max-tries={workload.max_tries}"] if workload.max_tries > 1 else []) + [target],
                     capture_output=True, text=True, cwd=tmp)
                 if done.returncode != 0:
                     tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
                     raise CheckFailed(f"bench {workload.name}: case {name!r} failed under pgbench with {clients} "
                                       f"client(s): {' | '.join(tail)}")
-                latencies = sorted(float(line.split()[2]) / 1000 for log in Path(tmp).glob("log*")
-                                   for line in log.read_text().splitlines() if line.strip())
+                fields = [line.split()[2] for log in Path(tmp).glob("log*")
+                          for line in log.read_text().splitlines() if line.strip()]
+                latencies = sorted(float(f) / 1000 for f in fields if f.replace(".", "", 1).isdigit())
+                if len(latencies) < len(fields):  # "failed": a transaction pgbench gave up on
+                    raise CheckFailed(f"bench {workload.name}: case {name!r}: {len(fields) - len(latencies)} "
+                                      f"transaction(s) failed under pgbench with {clients} client(s)")
             if not latencies:
                 raise CheckFailed(f"bench {workload.name}: case {name!r} completed no transaction in "
                                   f"{workload.duration} s with {clients} client(s)")
             measured[name] = latencies
+            retried = re.search(r"total number of retries: (\d+)", done.stdout)
+            retries[name] = int(retried.group(1)) if retried else None
             with db.connect(target, autocommit=True) as conn:
                 _check(conn, workload, name)
         base = measured[workload.baseline]
@@ -228,7 +247,8 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
                 case=name, runs=len(latencies), p50_ms=round(statistics.median(latencies), 3),
                 p95_ms=round(_percentile(latencies, 0.95), 3), p99_ms=round(_percentile(latencies, 0.99), 3),
                 max_ms=round(latencies[-1], 3), ratio=round(statistics.median(latencies) / statistics.median(base), 2),
-                clients=clients, tps=round(tps, 1), tps_ratio=round(tps / (len(base) / workload.duration), 2)))
+                clients=clients, tps=round(tps, 1), tps_ratio=round(tps / (len(base) / workload.duration), 2),
+                retries=retries.get(name)))
     return results
 
 
@@ -288,7 +308,8 @@ def _setup(target: str, workload: Workload) -> None:
     with db.connect(target, autocommit=True) as conn:
         for key, value in workload.settings.items():
             conn.execute("SELECT set_config(%s, %s, false)", (f"pgsuite.bench.{key}", str(value)))
-        conn.execute((workload.folder / workload.setup).read_text(encoding="utf-8"))
+        for name in workload.setup:
+            conn.execute((workload.folder / name).read_text(encoding="utf-8"))
         conn.execute("VACUUM ANALYZE")
 
 

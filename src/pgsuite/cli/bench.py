@@ -71,11 +71,13 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
     lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
              f"{'case':<36} {'clients':>7} {'runs':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
              + (f" {'tps':>9} {'tps ratio':>9}" if loaded.clients else "")
+             + (f" {'retries':>8}" if loaded.max_tries > 1 else "")
              + ("  writer max ms" if loaded.writer and not loaded.clients else "")]
     for r in results:
         lines.append(f"{r.case:<36} {r.clients:>7} {r.runs:>7} {r.p50_ms:>9.3f} {r.p95_ms:>9.3f} {r.p99_ms:>9.3f} "
                      f"{r.max_ms:>9.3f} {r.ratio:>6.2f}"
                      + (f" {r.tps:>9.1f} {r.tps_ratio:>9.2f}" if r.tps is not None else "")
+                     + (f" {r.retries if r.retries is not None else '':>8}" if loaded.max_tries > 1 else "")
                      + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
     lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}" + (" at the same client count" if loaded.clients else "")
                  + ("; the workload's check held after every case" if loaded.check else ""))
