@@ -84,7 +84,7 @@ def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_p
 
 
 @pytest.mark.parametrize("content,message", [
-    (None, "no such workload (this project has: booking, cleanup, contention, metrics)"),
+    (None, "no such workload (this project has: booking, cleanup, contention, locking, metrics)"),
     ("cases: {one: SELECT 1}\nbaseline: two\n", "baseline: must name one of the cases (one)"),
     ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "unknown key(s) times"),
     ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "repeat: a whole number between 1 and 1000000"),
