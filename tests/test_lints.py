@@ -231,3 +231,20 @@ def test_a_table_with_many_dead_rows_is_bloated_until_vacuumed(db):
         _flushed_stats(conn, "VACUUM public.bloated",
                        "SELECT n_dead_tup = 0 FROM pg_stat_user_tables WHERE relname = 'bloated'")
         assert findings(conn, "0022_table_bloat").status == "pass"
+
+
+def test_a_refiners_answers_are_kept_by_row_and_are_the_same_answers(tmp_path):
+    from pgsuite.lints.refiners import REFINERS, refine
+
+    rows = [{"object": "a", "expression": "(org_id = current_setting('request.org')::uuid)"},
+            {"object": "b", "expression": "(org_id = (SELECT current_setting('request.org')::uuid))"},
+            {"object": "c", "expression": "(org_id = app_private.request_org_id())"}]
+    project = {"claim_functions": ["app_private.request_org_id"]}
+    direct = REFINERS["claim_calls_outside_subquery"](rows, project)
+    assert [r["object"] for r in direct] == ["a", "c"]  # b wraps its call: an initplan
+    cache = tmp_path / "refiners"
+    assert refine("claim_calls_outside_subquery", rows, project, cache) == direct
+    assert len(list(cache.glob("*.marshal"))) == 3  # one answer per row
+    assert refine("claim_calls_outside_subquery", rows, project, cache) == direct  # read back
+    # another project's claim functions are another question: not answered from this cache
+    assert [r["object"] for r in refine("claim_calls_outside_subquery", rows, {}, cache)] == ["a"]

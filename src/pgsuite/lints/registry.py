@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from ..errors import ConfigError
 from ..results import Finding, Result
-from .refiners import REFINERS
+from .refiners import REFINERS, refine
 
 LINT_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
 HEADER = re.compile(r"^--\s*(title|level|remediation|refine|needs):\s*(.+?)\s*$")
@@ -80,7 +81,8 @@ def suppress(found: list[Finding], suppressions: list[Suppression]) -> list[Find
     return out
 
 
-def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict | None = None) -> list[Result]:
+def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict | None = None,
+        refine_cache: Path | None = None) -> list[Result]:
     """One Result per lint over `schemas`: pass, fail (or warn) listing its findings (suppressed ones
     noted), skip when it cannot judge, error when it could not run."""
     project = project or {}
@@ -101,7 +103,7 @@ def run(conn, schemas: list[str], suppressions: list[Suppression], project: dict
             with conn.transaction():
                 rows = conn.cursor(row_factory=dict_row).execute(lint.sql, params).fetchall()
             if lint.refine:
-                rows = REFINERS[lint.refine](rows, project)
+                rows = refine(lint.refine, rows, project, refine_cache)
         except psycopg.Error as exc:  # the lint itself could not run: say so, never "pass"
             results.append(base.with_(status="error", detail=f"[{exc.sqlstate}] {str(exc).strip()}",
                                       duration_ms=round((time.perf_counter() - started) * 1000, 2)))

@@ -53,7 +53,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
             results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
             conn.commit()
             results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress,
-                                           vars(expected.project))
+                                           vars(expected.project), verify_dir.parent / ".pgsuite" / "cache" / "refiners")
             conn.commit()
         if behaviour is not None:
             results.checks += behaviour.result()
