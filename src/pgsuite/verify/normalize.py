@@ -8,9 +8,6 @@ case irrelevant, so a hand-written expectation need not match PostgreSQL's spaci
 import re
 from functools import lru_cache
 
-import pglast
-from pglast.parser import ParseError, scan
-from pglast.stream import RawStream
 
 TYPE_ALIASES = {
     "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
@@ -32,9 +29,12 @@ WRAPPERS = {
 def sql(kind: str, text: str | None) -> str | None:
     if text is None:
         return None
+    import pglast  # only when two texts differ as written (compare.py): most runs never need it
+    from pglast.stream import RawStream
+
     try:
         return RawStream()(pglast.parse_sql(WRAPPERS[kind].format(text)))
-    except ParseError:
+    except pglast.parser.ParseError:
         return " ".join(text.split())
 
 
@@ -78,6 +78,8 @@ def body(text: str | None) -> str | None:
     keywords in one case. PL/pgSQL and SQL bodies alike scan as SQL tokens."""
     if text is None:
         return None
+    from pglast.parser import ParseError, scan
+
     try:
         tokens = scan(text)
     except ParseError:  # an unterminated literal, say: compare the words

@@ -25,8 +25,9 @@ def prepare(verify_dir: Path, expect_file: Path | None = None) -> Inputs:
     """Load and check verify/ (expectations, config, scenarios); ConfigError names file and line."""
     if not registry.lints():
         raise ConfigError("no lint found in the installed pgsuite: the package is incomplete (reinstall it)")
-    cache_dir = verify_dir.parent / ".pgsuite" / "cache" / "expectations"
-    return Inputs(expectations.load(verify_dir, expect_file, cache_dir), scenarios.discover(verify_dir / "scenarios"))
+    cache = verify_dir.parent / ".pgsuite" / "cache"
+    return Inputs(expectations.load(verify_dir, expect_file, cache / "expectations"),
+                  scenarios.discover(verify_dir / "scenarios", cache / "scenarios"))
 
 
 def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True,

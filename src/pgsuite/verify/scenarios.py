@@ -8,19 +8,20 @@ Sequences advanced by a scenario stay advanced: sequences are not transactional.
 "Always rolled back" holds because a scenario cannot end its transaction: every file is parsed
 by PostgreSQL's own parser (pglast) before anything runs, and one that contains COMMIT, END,
 ROLLBACK (to no savepoint), BEGIN or PREPARE TRANSACTION is refused as bad input; after each
-scenario the transaction must still be open, or verify stops.
+scenario the transaction must still be open, or verify stops. A file found clean is remembered
+by its content (.pgsuite/cache/scenarios), so an unchanged one is not parsed again.
 """
 
+import importlib.util
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pglast
 import psycopg
-from pglast import ast, enums
 from psycopg.pq import TransactionStatus
 
+from ..content_cache import ContentCache
 from ..errors import CheckFailed, ConfigError
 from ..results import Result
 
@@ -28,8 +29,7 @@ SCENARIO_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
 TITLE = re.compile(r"^--\s*title:\s*(.+?)\s*$", re.MULTILINE)
 GUARDS = "SET LOCAL statement_timeout = '30s'; SET LOCAL lock_timeout = '5s'; SET LOCAL plpgsql.check_asserts = on;"
 # what stays inside the transaction: savepoints (and rolling back to one)
-INSIDE = {enums.TransactionStmtKind.TRANS_STMT_SAVEPOINT, enums.TransactionStmtKind.TRANS_STMT_RELEASE,
-          enums.TransactionStmtKind.TRANS_STMT_ROLLBACK_TO}
+INSIDE = {"TRANS_STMT_SAVEPOINT", "TRANS_STMT_RELEASE", "TRANS_STMT_ROLLBACK_TO"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Scenarios:
     setup: str
 
 
-def discover(folder: Path) -> Scenarios:
+def discover(folder: Path, cache_dir: Path | None = None) -> Scenarios:
     """Read and check every scenario before anything runs (ConfigError names file and line)."""
     if not folder.is_dir():
         return Scenarios(folder, (), "")
@@ -49,16 +49,37 @@ def discover(folder: Path) -> Scenarios:
     for p in paths:
         if not SCENARIO_FILE.match(p.name):
             raise ConfigError(f"{p}: scenario files are named NNNN_lowercase_name.sql (or _name.sql for helpers)")
+    cache = _clean_files(cache_dir) if cache_dir else None
     setup_path = folder / "_setup.sql"
-    setup = _checked(setup_path) if setup_path.exists() else ""
-    return Scenarios(folder, tuple((p, _checked(p)) for p in paths), setup)
+    setup = _checked(setup_path, cache) if setup_path.exists() else ""
+    return Scenarios(folder, tuple((p, _checked(p, cache)) for p in paths), setup)
 
 
-def _checked(path: Path) -> str:
+def _clean_files(folder: Path) -> ContentCache:
+    """Files found clean, by content, this module's rules and pglast's version (its source)."""
+    pglast_source = Path(importlib.util.find_spec("pglast").origin).read_bytes()
+    return ContentCache(folder, Path(__file__).read_bytes() + pglast_source)
+
+
+def _checked(path: Path, cache: ContentCache | None = None) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    if cache is not None and cache.get(raw) is True:
+        return text
+    _check(path, text)
+    if cache is not None:
+        cache.put(raw, True)
+        cache.prune()
+    return text
+
+
+def _check(path: Path, text: str) -> None:
+    import pglast
+    from pglast import ast, enums
+
     try:
         statements = pglast.parse_sql(text)
     except pglast.parser.ParseError as exc:
@@ -66,11 +87,10 @@ def _checked(path: Path) -> str:
         raise ConfigError(f"{path}:{_line(text, index)}: SQL syntax error: {message}") from exc
     for raw in statements:
         stmt = raw.stmt
-        if isinstance(stmt, ast.TransactionStmt) and enums.TransactionStmtKind(stmt.kind) not in INSIDE:
+        if isinstance(stmt, ast.TransactionStmt) and enums.TransactionStmtKind(stmt.kind).name not in INSIDE:
             words = " ".join(text[raw.stmt_location:raw.stmt_location + (raw.stmt_len or len(text))].split())
             raise ConfigError(f"{path}:{_line(text, raw.stmt_location)}: transaction control ({words.rstrip(';')}) is "
                               "not allowed in a scenario: scenarios run in a transaction that verify rolls back")
-    return text
 
 
 def _line(text: str, index) -> int | str:
