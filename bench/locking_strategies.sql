@@ -16,6 +16,19 @@ RETURNS void LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
     VALUES (p_org, p_staff, p_customer, p_start, p_end, '{}', 'bench')
 $$;
 
+-- the booking proper, once the strategy holds whatever it holds: false when the slot is taken
+CREATE FUNCTION public.bench_check_and_insert(p_org uuid, p_staff uuid, p_customer uuid, p_start timestamptz,
+                                              p_end timestamptz)
+RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF public.bench_overlaps(p_org, p_staff, p_start, p_end) THEN
+        RETURN false;
+    END IF;
+    PERFORM public.bench_insert(p_org, p_staff, p_customer, p_start, p_end);
+    RETURN true;
+END
+$$;
+
 -- 1. the exclusion constraint alone: insert, and a violation is the conflict
 CREATE FUNCTION public.bench_book_exclusion_only(p_org uuid, p_staff uuid, p_customer uuid, p_start timestamptz,
                                                  p_end timestamptz)
@@ -34,11 +47,7 @@ CREATE FUNCTION public.bench_book_advisory(p_org uuid, p_staff uuid, p_customer 
 RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(p_org::text || '/' || p_staff::text, 0));
-    IF public.bench_overlaps(p_org, p_staff, p_start, p_end) THEN
-        RETURN false;
-    END IF;
-    PERFORM public.bench_insert(p_org, p_staff, p_customer, p_start, p_end);
-    RETURN true;
+    RETURN public.bench_check_and_insert(p_org, p_staff, p_customer, p_start, p_end);
 END
 $$;
 
@@ -48,11 +57,7 @@ CREATE FUNCTION public.bench_book_row_lock(p_org uuid, p_staff uuid, p_customer 
 RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM 1 FROM public.staff_members WHERE org_id = p_org AND id = p_staff FOR UPDATE;
-    IF public.bench_overlaps(p_org, p_staff, p_start, p_end) THEN
-        RETURN false;
-    END IF;
-    PERFORM public.bench_insert(p_org, p_staff, p_customer, p_start, p_end);
-    RETURN true;
+    RETURN public.bench_check_and_insert(p_org, p_staff, p_customer, p_start, p_end);
 END
 $$;
 
@@ -63,11 +68,7 @@ CREATE FUNCTION public.bench_book_unlocked(p_org uuid, p_staff uuid, p_customer 
                                            p_end timestamptz)
 RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF public.bench_overlaps(p_org, p_staff, p_start, p_end) THEN
-        RETURN false;
-    END IF;
-    PERFORM public.bench_insert(p_org, p_staff, p_customer, p_start, p_end);
-    RETURN true;
+    RETURN public.bench_check_and_insert(p_org, p_staff, p_customer, p_start, p_end);
 EXCEPTION WHEN exclusion_violation THEN
     RETURN false;
 END
