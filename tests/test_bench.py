@@ -113,3 +113,21 @@ def test_the_contention_workload_runs_under_pgbench_with_throughput_and_its_chec
     assert all(c["clients"] == 16 and c["runs"] > 0 and c["tps"] > 0 for c in cases.values())
     assert cases["bare INSERT, disjoint staff"]["tps_ratio"] == 1.0
     assert scratch_databases(db) == [(0,)]
+
+
+def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project_copy):
+    for workload in (project_copy.root / "bench").glob("*.yaml"):  # the project's own are big: one tiny one
+        workload.unlink()
+    (project_copy.root / "bench" / "tiny.yaml").write_text(
+        "baseline: one\ncases:\n  one: SELECT 1\n  two: SELECT count(*) FROM public.appointments\n")
+    out = pgsuite("--project", str(project_copy.root), "bench", "all", "--tables", "3", "--migrations", "2",
+                  "--repeat", "1", "--format", "json", "--dsn", db, timeout=600)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert [m["case"] for m in report["verify"]] == ["schema", "schema + 3 tables"]
+    assert report["lint"][0]["case"] == "project, cold" and len(report["lint"]) == 4
+    assert [(w["workload"], [c["case"] for c in w["cases"]]) for w in report["workloads"]] == [("tiny", ["one", "two"])]
+    assert scratch_databases(db) == [(0,)]
+    (project_copy.root / "bench" / "broken.yaml").write_text("cases: {one: SELECT 1}\nbaseline: nope\n")
+    out = pgsuite("--project", str(project_copy.root), "bench", "all", "--dsn", db)
+    assert out.returncode == 2 and "broken.yaml: baseline: must name one of the cases" in out.stderr

@@ -64,10 +64,54 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
         loaded.duration = duration
     target = obj.target(dsn)
     results = bench_workload.run(obj.project, target, loaded, progress=_progress())
+    emit(json.dumps(_workload_json(loaded, results), indent=2) if fmt == "json" else _workload_text(loaded, results),
+         output)
+
+
+@bench.command("all")
+@dsn_option
+@click.option("--tables", default=1000, show_default=True, type=click.IntRange(1, 20000),
+              help="bench verify: generated tables added to the schema.")
+@click.option("--migrations", default=200, show_default=True, type=click.IntRange(1, 5000),
+              help="bench lint: generated migrations added to a copy of the project.")
+@click.option("--repeat", default=None, type=click.IntRange(1, 1_000_000),
+              help="Runs per case for every benchmark (default: each one's own).")
+@click.option("--duration", default=None, type=click.IntRange(1, 3600),
+              help="Seconds per case and client count for the workloads run with pgbench.")
+@format_option
+@output_option
+@click.pass_obj
+def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, fmt, output):
+    """Every benchmark in turn: verify, lint, and each of the project's workloads (bench/*.yaml)."""
+    from .. import bench_workload
+
+    names = sorted(p.stem for p in (obj.project.root / "bench").glob("*.yaml"))
+    workloads = [bench_workload.load(obj.project, name, repeat) for name in names]  # all checked first
+    for loaded in workloads:
+        if duration is not None:
+            loaded.duration = duration
+    target = obj.target(dsn)
+    progress = _progress()
+    progress("bench verify")
+    verify = bench_lib.bench_verify(obj.project, target, tables=tables, repeat=repeat or 5)
+    progress("bench lint")
+    lint = bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat or 3)
+    ran = [(loaded, bench_workload.run(obj.project, target, loaded, progress=progress)) for loaded in workloads]
     if fmt == "json":
-        emit(json.dumps({"workload": loaded.name, "description": loaded.description, "baseline": loaded.baseline,
-                         "cases": [r.__dict__ for r in results]}, indent=2), output)
+        emit(json.dumps({"verify": _measurements_json(verify), "lint": _measurements_json(lint),
+                         "workloads": [_workload_json(loaded, results) for loaded, results in ran]}, indent=2), output)
         return
+    parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks")]
+    parts += [_workload_text(loaded, results) for loaded, results in ran]
+    emit("\n\n".join(parts), output)
+
+
+def _workload_json(loaded, results) -> dict:
+    return {"workload": loaded.name, "description": loaded.description, "baseline": loaded.baseline,
+            "cases": [r.__dict__ for r in results]}
+
+
+def _workload_text(loaded, results) -> str:
     lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
              f"{'case':<36} {'clients':>7} {'runs':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
              + (f" {'tps':>9} {'tps ratio':>9}" if loaded.clients else "")
@@ -81,7 +125,7 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
                      + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
     lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}" + (" at the same client count" if loaded.clients else "")
                  + ("; the workload's check held after every case" if loaded.check else ""))
-    emit("\n".join(lines), output)
+    return "\n".join(lines)
 
 
 def _progress():
@@ -95,11 +139,17 @@ def _progress():
 
 
 def _show(measurements, fmt: str, unit: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements],
-                              indent=2))
-        return
-    click.echo(f"{'case':<34} {unit:>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)")
+    click.echo(json.dumps(_measurements_json(measurements), indent=2) if fmt == "json"
+               else _measurements_text(measurements, unit))
+
+
+def _measurements_json(measurements) -> list[dict]:
+    return [{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements]
+
+
+def _measurements_text(measurements, unit: str) -> str:
+    lines = [f"{'case':<34} {unit:>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)"]
     for m in measurements:
-        click.echo(f"{m.case:<34} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
-                   f"{', '.join(f'{r:.0f}' for r in m.runs)}")
+        lines.append(f"{m.case:<34} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+                     f"{', '.join(f'{r:.0f}' for r in m.runs)}")
+    return "\n".join(lines)
