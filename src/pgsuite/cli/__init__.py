@@ -150,11 +150,16 @@ def _fail(message: str, debug: bool) -> None:
     click.echo(f"pgsuite: {redact.secrets(message)}", err=True)
 
 
+def on_terminal() -> bool:
+    """Progress lines go to a terminal only: nothing in CI or when stderr is redirected."""
+    return not os.environ.get("CI") and sys.stderr.isatty()
+
+
 def progress_printer():
-    """One line per step on a terminal; nothing in CI or when stderr is redirected."""
+    """One line per step on a terminal."""
     from ..migrate import runner
 
-    if os.environ.get("CI") or not sys.stderr.isatty():
+    if not on_terminal():
         return runner.quiet
 
     def show(verb: str, name: str, seconds: float) -> None:

@@ -5,7 +5,7 @@ import json
 import click
 
 from .. import bench as bench_lib
-from . import Context, dsn_option, emit, format_option, main, output_option
+from . import Context, dsn_option, emit, format_option, main, on_terminal, output_option
 
 
 @main.group()
@@ -129,13 +129,8 @@ def _workload_text(loaded, results) -> str:
 
 
 def _progress():
-    """A line per step on a terminal, nothing in CI or when stderr is redirected."""
-    import os
-    import sys
-
-    if os.environ.get("CI") or not sys.stderr.isatty():
-        return lambda message: None
-    return lambda message: click.echo(f"  {message}", err=True)
+    """A line per step on a terminal."""
+    return (lambda message: click.echo(f"  {message}", err=True)) if on_terminal() else (lambda message: None)
 
 
 def _show(measurements, fmt: str, unit: str) -> None:

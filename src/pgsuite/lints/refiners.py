@@ -1,25 +1,33 @@
 """Post-filters a lint's SQL names with '-- refine: NAME' when SQL alone cannot decide.
 
-A refiner keeps or drops each row; `refine` remembers each row's answer by its content (under
-.pgsuite/cache/refiners), so that pglast, which a refiner parses with, is imported only for a
-row never seen before: an unchanged schema is verified without it.
+A refiner keeps or drops each row. What it parses (with pglast) it decides once per distinct
+input, remembered in a content cache (.pgsuite/cache/refiners): tenant tables share their
+policies' expressions, and an unchanged schema is verified without importing pglast at all.
 """
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from ..content_cache import ContentCache
 
-def claim_calls_outside_subquery(rows: list[dict], project: dict) -> list[dict]:
+
+def claim_calls_outside_subquery(rows: list[dict], project: dict, cache: ContentCache | None = None) -> list[dict]:
     """Keep the policies whose expression calls a claim function (current_setting, or one of the
     project's claim_functions) outside any subquery."""
-    names = frozenset({"current_setting"} | {name.split(".")[-1] for name in project.get("claim_functions") or []})
-    return [row for row in rows if _has_unwrapped_claim_call(row["expression"], names)]
+    names = sorted({"current_setting"} | {name.split(".")[-1] for name in project.get("claim_functions") or []})
+    decided: dict[str, bool] = {}
+    for expression in {row["expression"] for row in rows}:
+        key = json.dumps(["claim_calls_outside_subquery", expression, names]).encode()
+        answer = cache.get(key) if cache else None
+        if answer is None:
+            answer = _has_unwrapped_claim_call(expression, names)
+            if cache:
+                cache.put(key, answer)
+        decided[expression] = answer
+    return [row for row in rows if decided[row["expression"]]]
 
 
-@lru_cache(maxsize=4096)  # tenant tables share their policies' expressions: each is parsed once
-def _has_unwrapped_claim_call(expression: str, names: frozenset[str]) -> bool:
+def _has_unwrapped_claim_call(expression: str, names: list[str]) -> bool:
     import pglast
     from pglast import visitors
 
@@ -50,19 +58,9 @@ REFINERS = {"claim_calls_outside_subquery": claim_calls_outside_subquery}
 
 
 def refine(name: str, rows: list[dict], project: dict, cache_dir: Path | None = None) -> list[dict]:
-    """The rows REFINERS[name] keeps, each row's answer read from the cache when it has one."""
-    if cache_dir is None:
-        return REFINERS[name](rows, project)
-    cache = ContentCache(cache_dir, json.dumps([name, project], sort_keys=True, default=str).encode(), keep=4096)
-    kept, learned = [], False
-    for row in rows:
-        key = json.dumps(row, sort_keys=True, default=str).encode()
-        keep = cache.get(key)
-        if keep is None:
-            keep, learned = bool(REFINERS[name]([row], project)), True
-            cache.put(key, keep)
-        if keep:
-            kept.append(row)
-    if learned:
+    """The rows REFINERS[name] keeps; its decisions kept under `cache_dir` when given."""
+    cache = ContentCache(cache_dir, Path(__file__).read_bytes(), keep=4096) if cache_dir else None
+    kept = REFINERS[name](rows, project, cache)
+    if cache:
         cache.prune()
     return kept

@@ -10,7 +10,6 @@ dead client during a long statement instead of when the statement ends.
 import time
 from contextlib import contextmanager
 
-import psycopg
 from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.connections import DatabaseURI
 

