@@ -134,8 +134,8 @@ def _grants(label: str, expected: dict, live: dict) -> list[str]:
 
 
 def _same_but_ends(kind, attribute: str, want, have) -> bool:
-    """Equal but for whitespace at the ends (a YAML block keeps a final newline a body lacks),
-    where the attribute's normaliser ignores that whitespace anyway."""
+    """Equal but for whitespace at the ends (snapshot writes a body as a YAML block without its
+    leading newline, yamlfile._text), where the attribute's normaliser ignores it anyway."""
     return (attribute in kind.compare and isinstance(want, str) and isinstance(have, str)
             and want.strip() == have.strip())
 
