@@ -4,6 +4,7 @@
 import json
 
 import pytest
+import yaml
 
 from helpers import ROOT, pgsuite, query
 
@@ -53,8 +54,18 @@ def scratch_databases(db):
     return query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_bench_%%'")
 
 
-def test_the_projects_workloads_run_small_check_their_invariants_and_leave_nothing(db):
-    metrics = bench_run(ROOT, db, "metrics", "--set", "rows=3000", "--repeat", "5")
+def without_thresholds(project, *names):
+    """The project's thresholds hold at full size: small runs here check the invariants only."""
+    for name in names:
+        path = project.root / "bench" / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text())
+        assert data.pop("thresholds"), f"{name} has thresholds"
+        path.write_text(yaml.safe_dump(data))
+
+
+def test_the_projects_workloads_run_small_check_their_invariants_and_leave_nothing(db, project_copy):
+    without_thresholds(project_copy, "booking")
+    metrics = bench_run(project_copy.root, db, "metrics", "--set", "rows=3000", "--repeat", "5")
     assert metrics.returncode == 0, metrics.stderr
     report = json.loads(metrics.stdout)
     assert report["baseline"] == "one delivery by (org, event id)"
@@ -62,11 +73,14 @@ def test_the_projects_workloads_run_small_check_their_invariants_and_leave_nothi
     assert cases[report["baseline"]]["ratio"] == 1.0 and len(cases) == 6
     assert all(c["runs"] == 5 and 0 < c["p50_ms"] <= c["p95_ms"] <= c["p99_ms"] <= c["max_ms"] for c in cases.values())
 
-    cleanup = bench_run(ROOT, db, "cleanup", "--set", "rows=2000", "--repeat", "1")
+    # with a setting overridden, the thresholds are not judged (they hold at the workload's own)
+    assert {t["state"] for t in report["thresholds"]} == {"not run"} and "rows overridden" in report["thresholds"][0]["why"]
+
+    cleanup = bench_run(project_copy.root, db, "cleanup", "--set", "rows=2000", "--repeat", "1")
     assert cleanup.returncode == 0, cleanup.stderr  # its check: every due row gone, every other kept
     assert all(c["writer_max_ms"] is not None for c in json.loads(cleanup.stdout)["cases"])
 
-    booking = bench_run(ROOT, db, "booking", "--repeat", "20")
+    booking = bench_run(project_copy.root, db, "booking", "--repeat", "20")
     assert booking.returncode == 0, booking.stderr  # its check: no overlap, one audit row per booking
     assert scratch_databases(db) == [(0,)]
 
@@ -105,13 +119,16 @@ def test_set_names_only_the_workloads_settings(project_copy):
     assert out.returncode == 2 and "KEY one of the workload's settings (rows, orgs)" in out.stderr, out.stderr
 
 
-def test_the_contention_workload_runs_under_pgbench_with_throughput_and_its_check(db):
-    out = bench_run(ROOT, db, "contention", "--duration", "1")
+def test_the_contention_workload_runs_under_pgbench_with_throughput_and_its_check(db, project_copy):
+    without_thresholds(project_copy, "contention")
+    out = bench_run(project_copy.root, db, "contention", "--duration", "1")
     assert out.returncode == 0, out.stderr  # its check: no overlap, one audit row per booking
-    cases = {c["case"]: c for c in json.loads(out.stdout)["cases"]}
-    assert set(cases) == {"bare INSERT, disjoint staff", "book, disjoint staff", "book, 16 clients on 4 staff"}
-    assert all(c["clients"] == 16 and c["runs"] > 0 and c["tps"] > 0 for c in cases.values())
-    assert cases["bare INSERT, disjoint staff"]["tps_ratio"] == 1.0
+    cases = json.loads(out.stdout)["cases"]
+    assert {(c["case"], c["clients"]) for c in cases} == {
+        (case, clients) for case in ("bare INSERT, disjoint staff", "book, disjoint staff", "book, all on 4 staff")
+        for clients in (1, 4, 16)}
+    assert all(c["runs"] > 0 and c["tps"] > 0 and len(c["distribution"]) == 101 for c in cases)
+    assert {c["tps_ratio"] for c in cases if c["case"] == "bare INSERT, disjoint staff"} == {1.0}
     assert scratch_databases(db) == [(0,)]
 
 

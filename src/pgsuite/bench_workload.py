@@ -22,6 +22,7 @@ runs it (so this module knows nothing of bookings or webhooks):
     clients: [1, 16]         # optional: run each case with pgbench, that many clients at once
     duration: 10             # seconds per case and client count (with clients)
     max_tries: 10            # pgbench retries a transaction that failed to serialize (40001, 40P01)
+    thresholds: [...]        # limits on the results, and regression_tolerance: see bench_judge
 
 With `clients`, pgbench (the embedded wheel's) runs each case for
 `duration` seconds per client count, from a script made of the case: %(i)s becomes a number
@@ -43,14 +44,14 @@ from pathlib import Path
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from . import db
+from . import bench_judge, db
 from .errors import CheckFailed, ConfigError
 from .migrate import runner
 from .project import Project
 from .server import client_program
 
 KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
-        "duration", "max_tries"}
+        "duration", "max_tries", "thresholds", "regression_tolerance"}
 SEQUENCE = "pgsuite_bench_i"  # the numbers of pgbench's transactions
 
 
@@ -70,6 +71,9 @@ class Workload:
     clients: list[int] = field(default_factory=list)
     duration: int = 10
     max_tries: int = 1
+    thresholds: list[bench_judge.Threshold] = field(default_factory=list)
+    regression_tolerance: float = bench_judge.DEFAULT_TOLERANCE
+    overridden: list[str] = field(default_factory=list)  # settings changed with --set
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class CaseResult:
     tps: float | None = None  # with pgbench: transactions per second
     tps_ratio: float | None = None  # tps / the baseline's tps at the same client count
     retries: int | None = None  # with max_tries: transactions pgbench ran again (40001, 40P01)
+    distribution: tuple[float, ...] = ()  # the latency (ms) at each percentile 0, 1, ... 100
 
 
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
@@ -130,7 +135,9 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
                     repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
-                    check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries)
+                    check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries,
+                    thresholds=bench_judge.parse_thresholds(path, data, cases, clients),
+                    regression_tolerance=bench_judge.parse_tolerance(path, data))
 
 
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
@@ -238,7 +245,7 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
                 p95_ms=round(_percentile(latencies, 0.95), 3), p99_ms=round(_percentile(latencies, 0.99), 3),
                 max_ms=round(latencies[-1], 3), ratio=round(statistics.median(latencies) / statistics.median(base), 2),
                 clients=clients, tps=round(tps, 1), tps_ratio=round(tps / (len(base) / workload.duration), 2),
-                retries=retries.get(name)))
+                retries=retries.get(name), distribution=_distribution(latencies)))
     return results
 
 
@@ -297,9 +304,15 @@ def _results(workload: Workload, times: dict, writer_waits: dict) -> list[CaseRe
             case=name, runs=len(values), p50_ms=round(statistics.median(values), 3),
             p95_ms=round(_percentile(ordered, 0.95), 3), p99_ms=round(_percentile(ordered, 0.99), 3),
             max_ms=round(ordered[-1], 3), ratio=round(statistics.median(values) / base, 2) if base else 0.0,
-            writer_max_ms=round(max(waits), 1) if waits else None, writer_runs=len(waits)))
+            writer_max_ms=round(max(waits), 1) if waits else None, writer_runs=len(waits),
+            distribution=_distribution(ordered)))
     return out
 
 
 def _percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _distribution(ordered: list[float]) -> tuple[float, ...]:
+    """What the report draws: the latency at each whole percentile, the maximum last."""
+    return tuple(round(_percentile(ordered, p / 100), 3) for p in range(100)) + (round(ordered[-1], 3),)

@@ -1,12 +1,12 @@
 """`pgsuite deploy`: apply, verify, save the run, render the report. Every step's outcome is a
 check in the one results model, so a failed migration is a failing check, not a crash."""
 
-import subprocess
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .bench_store import BenchStore
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
 from .lint import api_surface
 from .lint import compile as compile_check
@@ -73,7 +73,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     run_id = new_run_id()
     started = time.perf_counter()
     results = RunResults(run={"id": run_id, "started_at": now_iso(), "tool": f"pgsuite {__version__}",
-                              "command": "deploy", "git_commit": _git_commit(project.root)})
+                              "command": "deploy", "git_commit": project.git_commit()})
     with db.connect(target.dsn) as conn:
         results.target = {**describe_target(conn), "source": target.source}
     api_roles = list(inputs.expected.project.api_roles or [])
@@ -119,6 +119,8 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     else:
         results.checks.append(Result("tests.pytest", "tests", "project test suite (pytest)", "skip",
                                      detail="not run: pass --with-tests to run the project's pytest suite"))
+    # measured earlier, on this server: shown beside this run, never counted among its checks
+    results.benchmarks = BenchStore(project.bench_dir).latest(results.target.get("system_identifier"))
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 2)
     store.save(results)
@@ -205,16 +207,3 @@ def _repeatable_entry(file: repeatable.RepeatableFile, created: set[str]) -> dic
 def _head(project: Project, dsn: str) -> str | None:
     applied = [e.name for e in migration_status(project, dsn) if e.kind == "migration" and e.state == "applied"]
     return applied[-1] if applied else None
-
-
-def _git_commit(root: Path) -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
-                             timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    if out.returncode != 0:
-        return "unknown (not a git checkout)"
-    return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")

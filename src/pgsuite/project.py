@@ -1,5 +1,6 @@
 """Where a pgsuite project's files live."""
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +30,29 @@ class Project:
         return self.root / "reports" / "runs"
 
     @property
+    def bench_dir(self) -> Path:
+        return self.root / "reports" / "bench"
+
+    @property
     def templates_dir(self) -> Path:
         return self.root / "reports" / "templates"
 
     @property
     def state_dir(self) -> Path:
         return self.root / ".pgsuite"
+
+    def git_commit(self) -> str:
+        """The checkout's commit, and whether files it tracks were changed since."""
+        try:
+            out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=self.root, capture_output=True,
+                                 text=True, timeout=10)
+            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=self.root,
+                                   capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return "unknown"
+        if out.returncode != 0:
+            return "unknown (not a git checkout)"
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
     @classmethod
     def at(cls, root: str | Path) -> "Project":

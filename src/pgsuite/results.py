@@ -95,6 +95,7 @@ class RunResults:
     target: dict = field(default_factory=dict)  # server_version, database, user, ...
     deployment: dict = field(default_factory=dict)  # what a deploy applied, its impact, rollback files
     catalog: dict = field(default_factory=dict)  # the live catalog verify read (what the report shows)
+    benchmarks: list = field(default_factory=list)  # the latest saved `pgsuite bench run` of each workload
 
     def categories(self) -> list[dict]:
         """Per category, in first-seen order: counts by status and the derived status."""
@@ -136,6 +137,7 @@ class RunResults:
             "deployment": self.deployment,
             "verdict": self.verdict,
             "catalog": self.catalog,
+            "benchmarks": self.benchmarks,
             "categories": self.categories(),
             "checks": [asdict(c) for c in self.checks],
         }
@@ -145,7 +147,8 @@ class RunResults:
         checks = [Result(**{**c, "findings": tuple(Finding(**f) for f in c.get("findings", ()))})
                   for c in data["checks"]]
         return cls(checks=checks, run=data["run"], target=data.get("target", {}),
-                   deployment=data.get("deployment", {}), catalog=data.get("catalog", {}))
+                   deployment=data.get("deployment", {}), catalog=data.get("catalog", {}),
+                   benchmarks=data.get("benchmarks", []))
 
 
 def _located(finding: Finding) -> str:

@@ -1,6 +1,7 @@
 """`pgsuite bench`: benchmarks as ratios against a baseline measured in the same run."""
 
 import json
+from types import SimpleNamespace
 
 import click
 
@@ -60,12 +61,14 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
             raise click.BadParameter(f"{override!r}: expected KEY=VALUE with KEY one of the workload's settings "
                                      f"({', '.join(loaded.settings) or 'it has none'})", param_hint="--set")
         loaded.settings[key] = value
+        loaded.overridden.append(key)
     if duration is not None:
         loaded.duration = duration
     target = obj.target(dsn)
     results = bench_workload.run(obj.project, target, loaded, progress=_progress())
-    emit(json.dumps(_workload_json(loaded, results), indent=2) if fmt == "json" else _workload_text(loaded, results),
-         output)
+    doc = _save(obj.project, target, [(loaded, results)])[0]
+    emit(json.dumps(doc, indent=2) if fmt == "json" else _workload_text(loaded, doc), output)
+    _fail_on_problems([doc])
 
 
 @bench.command("all")
@@ -97,21 +100,46 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, fmt, outp
     progress("bench lint")
     lint = bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat or 3)
     ran = [(loaded, bench_workload.run(obj.project, target, loaded, progress=progress)) for loaded in workloads]
+    docs = _save(obj.project, target, ran)
     if fmt == "json":
         emit(json.dumps({"verify": _measurements_json(verify), "lint": _measurements_json(lint),
-                         "workloads": [_workload_json(loaded, results) for loaded, results in ran]}, indent=2), output)
-        return
-    parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks")]
-    parts += [_workload_text(loaded, results) for loaded, results in ran]
-    emit("\n\n".join(parts), output)
+                         "workloads": docs}, indent=2), output)
+    else:
+        parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks")]
+        parts += [_workload_text(loaded, doc) for (loaded, _), doc in zip(ran, docs)]
+        emit("\n\n".join(parts), output)
+    _fail_on_problems(docs)
 
 
-def _workload_json(loaded, results) -> dict:
-    return {"workload": loaded.name, "description": loaded.description, "baseline": loaded.baseline,
-            "cases": [r.__dict__ for r in results]}
+def _save(project, dsn: str, ran: list) -> list[dict]:
+    """Each workload run judged and saved under reports/bench/, for its baseline and the report."""
+    from .. import bench_store, db
+    from ..report.runs import new_run_id
+    from ..verify.run import describe_target
+
+    with db.connect(dsn) as conn:
+        target = describe_target(conn)
+    store, run_id, commit = bench_store.BenchStore(project.bench_dir), new_run_id(), project.git_commit()
+    docs = []
+    for loaded, results in ran:
+        doc = bench_store.record(store, loaded, results, target, commit, run_id)
+        doc["saved_to"] = str(store.save(doc))
+        docs.append(doc)
+    return docs
 
 
-def _workload_text(loaded, results) -> str:
+def _fail_on_problems(docs: list[dict]) -> None:
+    """A threshold not met or a regression: exit 1 (after the results were printed and saved)."""
+    from .. import bench_judge
+    from ..errors import CheckFailed
+
+    found = [line for doc in docs for line in bench_judge.problems(doc)]
+    if found:
+        raise CheckFailed("\n".join(found))
+
+
+def _workload_text(loaded, doc: dict) -> str:
+    results = [SimpleNamespace(**c) for c in doc["cases"]]
     lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
              f"{'case':<36} {'clients':>7} {'runs':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
              + (f" {'tps':>9} {'tps ratio':>9}" if loaded.clients else "")
@@ -125,7 +153,20 @@ def _workload_text(loaded, results) -> str:
                      + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
     lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}" + (" at the same client count" if loaded.clients else "")
                  + ("; the workload's check held after every case" if loaded.check else ""))
+    for t in doc["thresholds"]:
+        value = "not measured" if t["value"] is None else f"{t['value']:g}"
+        lines.append(f"threshold {t['threshold']}: {value}, {t['why'].upper() if t['state'] == 'fail' else t['why']}")
+    if doc["baseline_run"] is None:
+        lines.append("regressions: not assessed, no earlier run of this workload on this server with the same settings "
+                     "met its thresholds")
+    else:
+        worse = [r for r in doc["regressions"] if r["state"] == "fail"]
+        lines.append(f"regressions against run {doc['baseline_run']} (tolerance {doc['regression_tolerance']:.0%}): "
+                     + ("; ".join(f"{r['case']} {r['metric']} {r['before']:g} -> {r['now']:g} ({r['change']:+.0%})"
+                                  for r in worse) if worse else "none"))
+    lines.append(f"saved: {doc['saved_to']}")
     return "\n".join(lines)
+
 
 
 def _progress():

@@ -3,6 +3,7 @@ warns or was not run (never a vacuous pass when there was nothing to judge)."""
 
 from ..results import RunResults
 from .baseline import Comparison
+from .benchmarks import problems
 from .verdict import risky_effects
 
 
@@ -51,12 +52,31 @@ def build(results: RunResults, comparison: Comparison) -> list[dict]:
              "not run" if not applied and not results.deployment.get("repeatables") else ("warn" if risky else "pass"),
              nothing if not applied and not results.deployment.get("repeatables") else
              (f"{len(risky)} such statement(s): see Deployment impact" if risky else "none")),
+        _benchmarks(results.benchmarks),
         item("No regression against the baseline",
              "not run" if not comparison.made else ("fail" if comparison.regressions else "pass"),
              "no passing or approved run to compare with" if not comparison.made else
              (f"{len(comparison.regressions)} check(s) with a regression" if comparison.regressions else
               f"compared with {comparison.baseline_kind} run {comparison.baseline_id}")),
     ]
+
+
+def _benchmarks(docs: list[dict]) -> dict:
+    """Measured earlier (`pgsuite bench run`): a miss warns, it does not fail this deployment;
+    a threshold that was not measured is not a met one."""
+    label = "Benchmarks on this server meet their thresholds, without regression"
+    if not docs:
+        return item(label, "not run", "no saved run of pgsuite bench run on this server")
+    found = problems(docs)
+    thresholds = [t for d in docs for t in d["thresholds"]]
+    unmeasured = [t["threshold"] for t in thresholds if t["state"] == "not run"]
+    compared = [d["workload"] for d in docs if d["baseline_run"]]
+    if found or unmeasured:
+        return item(label, "warn", "; ".join(found + [f"not measured: {t}" for t in unmeasured]))
+    if not thresholds and not compared:
+        return item(label, "not run", "nothing to judge: no thresholds, and no baseline run to compare with")
+    return item(label, "pass", f"{len(thresholds)} threshold(s) met; regressions assessed for "
+                               f"{len(compared)} of {len(docs)} workload(s)" + (f" ({', '.join(compared)})" if compared else ""))
 
 
 def item(label: str, state: str, evidence: str) -> dict:

@@ -6,7 +6,7 @@ Statuses carry their text label everywhere; the Markdown adds an icon beside it,
 
 import re
 from ..results import FAILING, RunResults
-from . import checklist, schema_view, verdict
+from . import benchmarks, checklist, schema_view, verdict
 from .baseline import Comparison, findings
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "NOT RUN", "warn": "WARN", "not run": "NOT RUN",
@@ -194,4 +194,5 @@ def _performance(results: RunResults) -> dict:
     return {
         "categories": [{"name": k, "ms": f"{v:.1f}"} for k, v in per_category.items()],
         "slowest": [{"id": c.id, "ms": f"{c.duration_ms:.1f}"} for c in slowest if c.duration_ms > 0],
+        "benchmarks": benchmarks.build(results.benchmarks, status),
     }

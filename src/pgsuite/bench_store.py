@@ -1,0 +1,81 @@
+"""Saved workload runs: reports/bench/<workload>/<run-id>.json (git-ignored), one per workload
+run, keyed to the server they ran on (its system identifier: the scratch databases differ).
+
+A run's baseline is the latest earlier run of the same workload on the same server, with the
+same settings, that met every threshold and regressed nothing; the report shows each workload's latest run."""
+
+import json
+from pathlib import Path
+
+from . import bench_judge
+from .errors import ConfigError
+from .results import now_iso
+
+FORMAT = 1  # a saved run of another format (or not one at all) is skipped, never half-read
+
+
+class BenchStore:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def save(self, doc: dict) -> Path:
+        folder = self.root / doc["workload"]
+        path = folder / f"{doc['id']}.json"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the benchmark run to {path}: {exc.strerror}") from exc
+        return path
+
+    def runs(self, workload: str, server: str) -> list[dict]:
+        """The workload's saved runs on this server, oldest first; unreadable files are skipped."""
+        folder = self.root / workload
+        found = []
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(doc, dict) and doc.get("format") == FORMAT and doc["target"]["system_identifier"] == server:
+                found.append(doc)
+        return found
+
+    def baseline(self, workload: str, server: str, settings: dict) -> dict | None:
+        """Runs with other settings (say, fewer rows) measured something else: never a baseline."""
+        return next((doc for doc in reversed(self.runs(workload, server))
+                     if doc.get("settings") == settings and not bench_judge.problems(doc)), None)
+
+    def latest(self, server: str) -> list[dict]:
+        """The latest run of each workload on this server, by workload name."""
+        if not self.root.is_dir():
+            return []
+        latest = []
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            runs = self.runs(folder.name, server)
+            if runs:
+                latest.append(runs[-1])
+        return latest
+
+
+def record(store: BenchStore, workload, results: list, target: dict, git_commit: str, run_id: str) -> dict:
+    """A workload run as saved: its results, judged against its thresholds and its baseline run."""
+    from dataclasses import asdict
+
+    cases = [asdict(r) for r in results]
+    server = target.get("system_identifier")
+    baseline = store.baseline(workload.name, server, workload.settings)
+    return {
+        "format": FORMAT, "id": run_id, "measured_at": now_iso(), "workload": workload.name, "description": workload.description, "baseline": workload.baseline,
+        "settings": workload.settings, "clients": workload.clients,
+        "duration_s": workload.duration if workload.clients else None,
+        "repeat": None if workload.clients else workload.repeat,
+        "git_commit": git_commit,
+        "target": {k: target.get(k) for k in ("system_identifier", "server_version", "host", "port")},
+        "cases": cases,
+        "thresholds": bench_judge.judge_thresholds(workload.thresholds, cases, workload.overridden),
+        "regression_tolerance": workload.regression_tolerance,
+        "baseline_run": baseline["id"] if baseline else None,
+        "regressions": bench_judge.judge_regressions(cases, baseline["cases"] if baseline else None,
+                                                     workload.regression_tolerance, workload.baseline),
+    }
