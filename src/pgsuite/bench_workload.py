@@ -31,9 +31,13 @@ from a sequence (each transaction first takes one: the same cost for every case)
 pgbench's log of every transaction.
 
 Cases run interleaved (A, B, A, B ...) so that a machine that speeds up or slows down in the
-middle affects every case alike. A statement's error stops the workload, naming the case.
+middle affects every case alike, in a new random order each round: the statement that runs
+right after another pays for some of its work (measured: a booking right after the bare INSERT
+took 0.1 ms more than the same booking after another booking), so no case may always follow
+the same one. A statement's error stops the workload, naming the case.
 """
 
+import random
 import re
 import statistics
 import threading
@@ -179,13 +183,15 @@ def _timed(target, workload, name, statement, numbers, times, writer_waits, inte
     try:
         with db.connect(target, autocommit=True) as conn:
             if interleaved:
+                order, shuffle = list(workload.cases.items()), random.Random(0).shuffle  # the same orders every run
                 for i in range(workload.repeat):
-                    for case, text in workload.cases.items():
+                    shuffle(order)
+                    for case, text in order:
                         times[case].append(_execute(conn, workload, case, text, i))
             else:
                 for i in numbers:
                     times[name].append(_execute(conn, workload, name, statement, i))
-            _check(conn, workload, name)
+            _check(conn, workload, "the interleaved runs of every case" if interleaved else f"case {name!r}")
     finally:
         stop.set()
         if writer:
@@ -198,55 +204,73 @@ def _timed(target, workload, name, statement, numbers, times, writer_waits, inte
 
 
 def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]:
-    """Each case under pgbench at each client count; percentiles from its per-transaction log."""
-    import subprocess
-    import tempfile
-
+    """Each case under pgbench at each client count, in rounds of about 2 s, the cases in a new
+    random order each round (as the interleaved runs: drift and order touch every case alike);
+    percentiles from pgbench's per-transaction logs, the check after every round."""
     binary = str(client_program("pgbench"))
     with db.connect(target, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sql.Identifier(SEQUENCE)))
+    rounds = max(1, workload.duration // 2)
+    seconds = workload.duration // rounds
+    order, shuffle = list(workload.cases.items()), random.Random(0).shuffle
     results = []
     for clients in workload.clients:
-        measured, retries = {}, {}
-        for name, statement in workload.cases.items():
-            progress(f"{name}: {clients} client(s) for {workload.duration} s (pgbench)")
-            with tempfile.TemporaryDirectory() as tmp:
-                script = Path(tmp) / "case.sql"
-                script.write_text(f"SELECT nextval('{SEQUENCE}') AS i \\gset\n{_pgbench_sql(statement)}\n",
-                                  encoding="utf-8")
-                done = subprocess.run(
-                    [binary, "-n", "-c", str(clients), "-j", str(min(clients, 4)), "-T", str(workload.duration),
-                     "-f", str(script), "--log", f"--log-prefix={tmp}/log"]
-                    + ([f"--max-tries={workload.max_tries}"] if workload.max_tries > 1 else []) + [target],
-                    capture_output=True, text=True, cwd=tmp)
-                if done.returncode != 0:
-                    tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                    raise CheckFailed(f"bench {workload.name}: case {name!r} failed under pgbench with {clients} "
-                                      f"client(s): {' | '.join(tail)}")
-                fields = [line.split()[2] for log in Path(tmp).glob("log*")
-                          for line in log.read_text().splitlines() if line.strip()]
-                latencies = sorted(float(f) / 1000 for f in fields if f.replace(".", "", 1).isdigit())
-                if len(latencies) < len(fields):  # "failed": a transaction pgbench gave up on
-                    raise CheckFailed(f"bench {workload.name}: case {name!r}: {len(fields) - len(latencies)} "
-                                      f"transaction(s) failed under pgbench with {clients} client(s)")
+        measured = {name: [] for name in workload.cases}
+        retries: dict[str, int | None] = {name: None for name in workload.cases}
+        for n in range(rounds):
+            shuffle(order)
+            for name, statement in order:
+                progress(f"{name}: {clients} client(s), round {n + 1} of {rounds}, {seconds} s (pgbench)")
+                latencies, retried = _pgbench_case(binary, target, workload, name, statement, clients, seconds)
+                measured[name] += latencies
+                if retried is not None:
+                    retries[name] = (retries[name] or 0) + retried
+            with db.connect(target, autocommit=True) as conn:
+                _check(conn, workload, f"round {n + 1} at {clients} client(s)")
+        elapsed = rounds * seconds
+        for name, latencies in measured.items():
             if not latencies:
                 raise CheckFailed(f"bench {workload.name}: case {name!r} completed no transaction in "
-                                  f"{workload.duration} s with {clients} client(s)")
-            measured[name] = latencies
-            retried = re.search(r"total number of retries: (\d+)", done.stdout)
-            retries[name] = int(retried.group(1)) if retried else None
-            with db.connect(target, autocommit=True) as conn:
-                _check(conn, workload, name)
+                                  f"{elapsed} s with {clients} client(s)")
         base = measured[workload.baseline]
-        for name, latencies in measured.items():
-            tps = len(latencies) / workload.duration
+        for name in workload.cases:
+            latencies = sorted(measured[name])
+            tps = len(latencies) / elapsed
             results.append(CaseResult(
                 case=name, runs=len(latencies), p50_ms=round(statistics.median(latencies), 3),
                 p95_ms=round(_percentile(latencies, 0.95), 3), p99_ms=round(_percentile(latencies, 0.99), 3),
                 max_ms=round(latencies[-1], 3), ratio=round(statistics.median(latencies) / statistics.median(base), 2),
-                clients=clients, tps=round(tps, 1), tps_ratio=round(tps / (len(base) / workload.duration), 2),
-                retries=retries.get(name), distribution=_distribution(latencies)))
+                clients=clients, tps=round(tps, 1), tps_ratio=round(len(latencies) / len(base), 2),
+                retries=retries[name], distribution=_distribution(latencies)))
     return results
+
+
+def _pgbench_case(binary: str, target: str, workload: Workload, name: str, statement: str, clients: int,
+                  seconds: int) -> tuple[list[float], int | None]:
+    """One pgbench run of one case: every transaction's latency (ms), and the retries it counted."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "case.sql"
+        script.write_text(f"SELECT nextval('{SEQUENCE}') AS i \\gset\n{_pgbench_sql(statement)}\n", encoding="utf-8")
+        done = subprocess.run(
+            [binary, "-n", "-c", str(clients), "-j", str(min(clients, 4)), "-T", str(seconds),
+             "-f", str(script), "--log", f"--log-prefix={tmp}/log"]
+            + ([f"--max-tries={workload.max_tries}"] if workload.max_tries > 1 else []) + [target],
+            capture_output=True, text=True, cwd=tmp)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            raise CheckFailed(f"bench {workload.name}: case {name!r} failed under pgbench with {clients} "
+                              f"client(s): {' | '.join(tail)}")
+        fields = [line.split()[2] for log in Path(tmp).glob("log*")
+                  for line in log.read_text().splitlines() if line.strip()]
+    latencies = [float(f) / 1000 for f in fields if f.replace(".", "", 1).isdigit()]
+    if len(latencies) < len(fields):  # "failed": a transaction pgbench gave up on
+        raise CheckFailed(f"bench {workload.name}: case {name!r}: {len(fields) - len(latencies)} "
+                          f"transaction(s) failed under pgbench with {clients} client(s)")
+    retried = re.search(r"total number of retries: (\d+)", done.stdout)
+    return latencies, int(retried.group(1)) if retried else None
 
 
 def _pgbench_sql(statement: str) -> str:
@@ -270,9 +294,9 @@ def _execute(conn, workload: Workload, case: str, statement: str, i: int, run: s
     return (time.perf_counter() - started) * 1000
 
 
-def _check(conn, workload: Workload, case: str) -> None:
+def _check(conn, workload: Workload, when: str) -> None:
     if workload.check and not conn.execute(workload.check).fetchone()[0]:
-        raise CheckFailed(f"bench {workload.name}: after case {case!r}, the check failed: {workload.check.strip()}")
+        raise CheckFailed(f"bench {workload.name}: after {when}, the check failed: {workload.check.strip()}")
 
 
 def _write(target: str, statement: str, stop: threading.Event, waits: list[float]) -> None:
