@@ -116,8 +116,7 @@ def judge_regressions(cases: list[dict], before: list[dict] | None, tolerance: f
 
 def problems(doc: dict) -> list[str]:
     """What a saved workload run says is wrong: thresholds not met, regressions."""
-    lines = [f"{doc['workload']}: threshold not met: {t['threshold']} (measured {t['value']:g}"
-             + (f" at {t['clients']} client(s))" if t["clients"] and t["clients"] > 1 else ")")
+    lines = [f"{doc['workload']}: threshold not met: {t['threshold']} (measured {t['value']:g})"
              for t in doc["thresholds"] if t["state"] == "fail"]
     lines += [f"{doc['workload']}: regression: {r['case']} {r['metric']} {r['before']:g} -> {r['now']:g} "
               f"({r['change']:+.0%}, tolerance {doc['regression_tolerance']:.0%}) against run {doc['baseline_run']}"

@@ -9,6 +9,7 @@ slower, never an error.
 import hashlib
 import marshal
 import os
+import threading
 from pathlib import Path
 
 
@@ -35,7 +36,7 @@ class ContentCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self._path(content)
-            partial = target.with_suffix(f".{os.getpid()}.tmp")
+            partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # threads: a fleet
             partial.write_bytes(marshal.dumps(value))
             partial.replace(target)
             self._written = True

@@ -24,6 +24,10 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=
 
 @main.command()
 @dsn_option
+@click.option("--fleet", "fleet_file", type=click.Path(dir_okay=False), default=None,
+              help="Deploy every target of this fleet file, in its waves (see the README); one fleet report.")
+@click.option("--continue-on-failure", is_flag=True,
+              help="With --fleet: run the later waves even after a target failed.")
 @click.option("--dry-run", is_flag=True, help="Show what would be applied, with its locks; change nothing.")
 @click.option("--with-tests", is_flag=True, help="Also run the project's pytest suite and report it.")
 @click.option("--tests-junit", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -33,12 +37,23 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=
 @lock_retry_options
 @allow_unsafe_option
 @click.pass_obj
-def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_timeout, ddl_lock_timeout, lock_retries,
-           allow_unsafe):
+def deploy(obj: Context, dsn, fleet_file, continue_on_failure, dry_run, with_tests, tests_junit, junit, lock_timeout,
+           ddl_lock_timeout, lock_retries, allow_unsafe):
     """The main job: apply migrations and repeatables, verify, save the run, write the report.
 
-    Exit 0 when the verdict is PASS, 1 when anything failed.
+    Exit 0 when the verdict is PASS, 1 when anything failed (with --fleet: on any target).
     """
+    policy = LockRetry(ddl_lock_timeout, lock_retries)
+    if fleet_file:
+        for flag, given in (("--dsn", dsn), ("--dry-run", dry_run), ("--with-tests", with_tests),
+                            ("--tests-junit", tests_junit)):
+            if given:
+                raise click.UsageError(f"{flag} cannot be used with --fleet (each target is deployed as by "
+                                       "`pgsuite deploy --dsn`)")
+        _deploy_fleet(obj, fleet_file, continue_on_failure, junit, lock_timeout, allow_unsafe, policy)
+        return
+    if continue_on_failure:
+        raise click.UsageError("--continue-on-failure goes with --fleet")
     target = resolve(dsn, obj.project)
     click.echo(f"target: {target.source} ({redact(target.dsn)})")
     if dry_run:
@@ -48,7 +63,7 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_time
     outcome = deploy_lib.deploy(obj.project, target, with_tests=with_tests,
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
                                 lock_timeout=lock_timeout, junit=Path(junit) if junit else None,
-                                allow_unsafe=allow_unsafe, policy=LockRetry(ddl_lock_timeout, lock_retries))
+                                allow_unsafe=allow_unsafe, policy=policy)
     results, comparison = outcome.results, outcome.comparison
     if progress is runner.quiet:  # on a terminal each migration was already shown as it finished
         for migration in results.deployment.get("applied", []):
@@ -73,6 +88,48 @@ def deploy(obj: Context, dsn, dry_run, with_tests, tests_junit, junit, lock_time
     if "junit" in outcome.report_paths:
         click.echo(f"        {outcome.report_paths['junit']}")
     if not results.passed:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_timeout, allow_unsafe, policy) -> None:
+    import shutil
+    import time
+
+    from ..fleet import file as fleet_file_lib
+    from ..fleet import report as fleet_report
+    from ..fleet.run import deploy_fleet
+    from ..report.runs import new_run_id
+    from ..results import now_iso
+    from .. import __version__
+
+    fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
+
+    def deploy_one(project, target):
+        return deploy_lib.deploy(project, target, lock_timeout=lock_timeout, allow_unsafe=allow_unsafe, policy=policy)
+
+    def progress(name, message):
+        click.echo(f"  [{name}] {message}", err=True)
+
+    run = {"id": new_run_id(), "started_at": now_iso(), "tool": f"pgsuite {__version__}",
+           "fleet_file": str(fleet.path)}
+    click.echo(f"fleet: {len(fleet.targets)} target(s) in {len(fleet.waves)} wave(s) from {fleet.path}")
+    started = time.perf_counter()
+    waves, outcomes = deploy_fleet(obj.project, fleet, deploy_one, continue_on_failure, progress)
+    run["finished_at"], run["duration_s"] = now_iso(), round(time.perf_counter() - started, 2)
+    doc = fleet_report.document(run, waves, outcomes)
+    paths = fleet_report.write(obj.project, doc, obj.project.root / "reports" / "fleets" / run["id"])
+    if junit:
+        shutil.copyfile(paths["junit"], junit)
+    for w in waves:
+        click.echo(f"wave {w.name}: {w.state.upper()}" + (f" in {w.seconds} s" if w.seconds is not None else ""))
+    for o in outcomes:
+        click.echo(f"  {o.name:<20} {o.verdict:<8} head {o.migration_head or '-'}"
+                   + (f"  {o.error.splitlines()[0]}" if o.error else "") + (f"  {o.report}" if o.report else ""))
+    click.echo(f"{doc['verdict']}: {doc['counts']['PASS']} of {len(outcomes)} target(s) passed "
+               f"({run['duration_s']} s)")
+    click.echo(f"fleet report: {paths['md']}")
+    click.echo(f"              {paths['html']}")
+    if doc["verdict"] != "PASS":
         sys.exit(EXIT_CHECK_FAILED)
 
 

@@ -26,9 +26,16 @@ def migrate():
 @migrate.command("status")
 @dsn_option
 @format_option
+@click.option("--fleet", "fleet_file", type=click.Path(dir_okay=False), default=None,
+              help="Every target of this fleet file: its head, pending and edited migrations, one line each.")
 @click.pass_obj
-def migrate_status(obj: Context, dsn, fmt):
+def migrate_status(obj: Context, dsn, fmt, fleet_file):
     """List every migration (applied, pending, edited, missing) and repeatable file."""
+    if fleet_file:
+        if dsn:
+            raise click.UsageError("--dsn cannot be used with --fleet")
+        _fleet_status(obj, fleet_file, fmt)
+        return
     entries = migration_status(obj.project, obj.target(dsn))
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in entries], indent=2))
@@ -37,6 +44,35 @@ def migrate_status(obj: Context, dsn, fmt):
     for e in entries:
         when = e.applied_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if e.applied_at else ""
         click.echo(f"{e.kind:<10}  {e.name:<{width}}  {e.state:<8}  {when}".rstrip())
+
+
+def _fleet_status(obj: Context, fleet_file, fmt) -> None:
+    """Read-only, one target after another; an unreachable target is named, the others listed."""
+    from ..errors import PgsuiteError
+    from ..fleet import file as fleet_file_lib
+
+    rows = []
+    for target in fleet_file_lib.load(fleet_file).targets:
+        try:
+            entries = migration_status(obj.project, target.dsn)
+        except PgsuiteError as exc:
+            rows.append({"target": target.name, "error": str(exc).strip().splitlines()[0]})
+            continue
+        migrations = [e for e in entries if e.kind == "migration"]
+        applied = [e.name for e in migrations if e.state == "applied"]
+        rows.append({"target": target.name, "head": applied[-1] if applied else None,
+                     **{state: [e.name for e in entries if e.state == state] for state in ("pending", "edited", "missing")},
+                     "repeatables_changed": [e.name for e in entries if e.kind == "repeatable" and e.state != "applied"]})
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            click.echo(f"{r['target']:<20} " + (f"ERROR  {r['error']}" if "error" in r else
+                       f"head {r['head'] or 'none':<32} {len(r['pending'])} pending"
+                       + "".join(f", {len(r[k])} {k}" for k in ("edited", "missing") if r[k])
+                       + (f", {len(r['repeatables_changed'])} repeatable(s) changed" if r["repeatables_changed"] else "")))
+    if any("error" in r or r["pending"] or r["edited"] or r["missing"] for r in rows):
+        sys.exit(EXIT_CHECK_FAILED)
 
 
 @migrate.command("apply")

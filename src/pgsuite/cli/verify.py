@@ -20,12 +20,24 @@ from . import Context, dsn_option, emit, main, output_option
               help="Expectations file to verify against (default: the project's verify/*.yaml).")
 @click.option("--no-scenarios", is_flag=True, help="Skip the behavioural scenarios.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: list passing checks too.")
+@click.option("--fleet", "fleet_file", type=click.Path(dir_okay=False), default=None,
+              help="Verify every target of this fleet file (several at once).")
+@click.option("--against", default=None, metavar="TARGET",
+              help="With --fleet: compare every target's catalog with this target's (drift), not with verify/.")
 @click.pass_context
-def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose):
+def verify(ctx, dsn, fmt, output, expect_file, no_scenarios, verbose, fleet_file, against):
     """Check the live database against verify/: catalog, lints and scenarios (exit 1 on any failure)."""
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
+    if fleet_file:
+        for flag, given in (("--dsn", dsn), ("--expect", expect_file), ("--format junit", fmt == "junit")):
+            if given:
+                raise click.UsageError(f"{flag} cannot be used with --fleet")
+        _verify_fleet(obj, fleet_file, against, not no_scenarios, fmt, output)
+        return
+    if against:
+        raise click.UsageError("--against goes with --fleet")
     verify_dir = obj.project.root / "verify"
     inputs = verify_run.prepare(verify_dir, Path(expect_file) if expect_file else None)  # before any server
     results = verify_run.verify(obj.target(dsn), verify_dir, with_scenarios=not no_scenarios, inputs=inputs)
@@ -58,6 +70,38 @@ def verify_reference(fmt, output):
     from ..verify import reference
 
     emit(reference.markdown() if fmt == "md" else reference.json_schema(), output)
+
+
+def _verify_fleet(obj: Context, fleet_file, against, with_scenarios, fmt, output) -> None:
+    from ..fleet import file as fleet_file_lib
+    from ..fleet import verify as fleet_verify
+
+    fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
+
+    def progress(name, message):
+        click.echo(f"  [{name}] {message}", err=True)
+
+    outcomes = fleet_verify.verify_fleet(obj.project, fleet, against, with_scenarios, progress)
+    found = fleet_verify.differences(outcomes)
+    what = f"the catalog of {against}" if against else "verify/"
+    if fmt == "json":
+        emit(json.dumps({"against": against, "targets": [o.__dict__ for o in outcomes], "differences": found},
+                        indent=2), output)
+    else:
+        lines = [f"{o.name:<20} {o.verdict:<6} {o.checks:>5} checks" + (f", {len(o.problems)} failing" if o.problems
+                                                                        else "")
+                 + (f"  {o.error.splitlines()[0]}" if o.error else "") for o in outcomes]
+        if found:
+            lines.append(f"differences from {what}:" if against else "failures:")
+            for d in found:
+                detail = " | ".join(d["detail"].splitlines())
+                lines.append(f"  {d['check']}: {detail}  [on {', '.join(d['targets'])}]")
+        failed = [o.name for o in outcomes if o.verdict != "PASS"]
+        lines.append(f"{'FAIL' if failed else 'PASS'}: {len(outcomes) - len(failed)} of {len(outcomes)} target(s) "
+                     f"match {what}")
+        emit("\n".join(lines), output)
+    if any(o.verdict != "PASS" for o in outcomes):
+        sys.exit(EXIT_CHECK_FAILED)
 
 
 def _junit(results) -> str:

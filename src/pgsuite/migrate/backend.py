@@ -14,13 +14,17 @@ from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.connections import DatabaseURI
 
 from .. import db, queries
-from ..errors import LockTimeout
+from ..errors import ConfigError, LockTimeout
 
 # 'pgsuite' + 0x01 as a bigint: the advisory lock key shared by every pgsuite run.
 MIGRATION_LOCK_KEY = 0x7067737569746501
 APPLICATION_NAME = "pgsuite migrate"
 # yoyo's bookkeeping tables (pgsuite's own ledger is its schema `pgsuite`): never part of a schema
 BOOKKEEPING_TABLES = ["public._yoyo_*", "public.yoyo_lock"]
+POOLER_MESSAGE = ("refusing to migrate: the migration lock cannot be trusted through this connection ({evidence}). "
+                  "A transaction pooler (PgBouncer with pool_mode = transaction?) is in the path, and a session "
+                  "advisory lock does not hold across its transactions. Give migrations a direct DSN (the server "
+                  "itself, or a session-mode pool); verify and metrics work through the pooler. Nothing was applied.")
 
 
 class LockedBackend(PostgresqlPsycopgBackend):
@@ -56,6 +60,7 @@ class LockedBackend(PostgresqlPsycopgBackend):
         session blocked there holds a snapshot, which CREATE INDEX CONCURRENTLY in the run that
         holds the lock waits for, while that session waits for the lock: a deadlock. Between two
         tries this session has no statement open, so a concurrent index build never waits on it."""
+        self._refuse_a_transaction_pooler()
         budget_ms = self.connection.execute(
             "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'").fetchone()[0]
         deadline = time.monotonic() + budget_ms / 1000 if budget_ms else None  # 0: wait for ever
@@ -69,7 +74,30 @@ class LockedBackend(PostgresqlPsycopgBackend):
                 raise LockTimeout(f"the migration lock is held by {who}; gave up after lock_timeout={self.lock_timeout}")
             time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
             pause = min(pause * 2, 0.5)
+        if not self.connection.execute(queries.load("migration_lock_held"), self._lock_parts()).fetchone()[0]:
+            raise ConfigError(POOLER_MESSAGE.format(
+                evidence="the lock this session took is not held by the backend it is talking to now"))
         self._lock_depth += 1
+
+    def _refuse_a_transaction_pooler(self) -> None:
+        """Behind a transaction pooler (PgBouncer's pool_mode = transaction) each transaction may run
+        on another server session: a session advisory lock taken in one is not held by the next,
+        nor released by closing the client connection. Two client connections served by the same
+        backend, or one whose backend changes between statements, are that pooler's signature:
+        refuse before taking the lock (taken there, it would stay with a pooled session)."""
+        first = self.connection.execute("SELECT pg_catalog.pg_backend_pid()").fetchone()[0]
+        with db.connect(self.dsn, autocommit=True) as other:
+            beside = other.execute("SELECT pg_catalog.pg_backend_pid()").fetchone()[0]
+        again = self.connection.execute("SELECT pg_catalog.pg_backend_pid()").fetchone()[0]
+        if beside == first or again != first:
+            evidence = (f"two client connections were served by the same backend (pid {first})" if beside == first
+                        else f"this connection's backend changed between two statements (pid {first}, then {again})")
+            raise ConfigError(POOLER_MESSAGE.format(evidence=evidence))
+
+    @staticmethod
+    def _lock_parts() -> dict:
+        """The bigint key as pg_locks shows it: classid the high half, objid the low, objsubid 1."""
+        return {"classid": MIGRATION_LOCK_KEY >> 32, "objid": MIGRATION_LOCK_KEY & 0xFFFFFFFF}
 
     def release_lock(self) -> None:
         if self._lock_depth and not self.connection.closed:

@@ -7,7 +7,8 @@ connection and records it afterwards: a crash in between leaves it applied but u
 """
 
 import contextlib
-import io
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -207,10 +208,41 @@ def _run_steps(backend, migration, direction: str) -> None:
     for step in steps:
         try:
             # yoyo prints the rows of any statement that returns some; keep stdout for our output.
-            with contextlib.redirect_stdout(io.StringIO()):
+            with _quiet_stdout():
                 getattr(step, direction)(backend)
         except backend.DatabaseError as exc:
             raise MigrationFailed(f"{migration.id} ({direction})", _statement(step, direction), exc) from exc
+
+
+_QUIET = threading.local()
+_INSTALLING = threading.Lock()
+
+
+class _ThreadQuietStdout:
+    """sys.stdout, except for what a thread inside _quiet_stdout() writes. Not redirect_stdout:
+    it swaps the one process-wide sys.stdout, and two deploys in threads (a fleet) restoring in
+    the wrong order left the process writing into a discarded buffer."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def write(self, text):
+        return len(text) if getattr(_QUIET, "on", False) else self._real.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    with _INSTALLING:
+        if not isinstance(sys.stdout, _ThreadQuietStdout):
+            sys.stdout = _ThreadQuietStdout(sys.stdout)
+    _QUIET.on = True
+    try:
+        yield
+    finally:
+        _QUIET.on = False
 
 
 def _statement(step, direction: str) -> str:

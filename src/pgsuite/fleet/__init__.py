@@ -1,0 +1,1 @@
+"""Many targets: a fleet file, deploys in waves, one fleet report."""

@@ -1,0 +1,121 @@
+"""The fleet report: reports/fleets/<run-id>/fleet.{json,md,html,xml}.
+
+A matrix target x category with each verdict, the migration head of each target, the failures
+grouped by cause across targets (one line per distinct failure, with the targets it hit), the
+waves with their timings, and a link to each target's own report. Derived from the outcomes
+only: a target that did not run is NOT RUN, never counted as passed."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import asdict
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..report.model import status
+from ..report.render import _environment, _templates_dir
+
+TEMPLATES = {"md": "fleet.md.j2", "html": "fleet.html.j2"}
+VERDICT_STATES = {"PASS": "pass", "FAIL": "fail", "ERROR": "error", "NOT RUN": "not run"}
+
+
+def document(run: dict, waves, outcomes) -> dict:
+    verdicts = [o.verdict for o in outcomes]
+    return {"run": run, "verdict": "PASS" if all(v == "PASS" for v in verdicts) else "FAIL",
+            "counts": {v: verdicts.count(v) for v in VERDICT_STATES},
+            "waves": [asdict(w) for w in waves], "targets": [asdict(o) for o in outcomes]}
+
+
+def model(doc: dict, folder: Path) -> dict:
+    targets = doc["targets"]
+    categories: list[str] = []
+    for t in targets:
+        categories += [c for c in t["categories"] if c not in categories]
+    causes: dict[tuple, list[str]] = {}
+    for t in targets:
+        for f in t["failures"]:
+            causes.setdefault((f["status"], f["id"], f["reason"]), []).append(t["name"])
+        if t["verdict"] in ("ERROR", "NOT RUN"):
+            causes.setdefault((VERDICT_STATES[t["verdict"]], "deploy", t["error"]), []).append(t["name"])
+    return {
+        "title": "Fleet deployment report",
+        "run": doc["run"],
+        "verdict": doc["verdict"],
+        "verdict_status": status("pass" if doc["verdict"] == "PASS" else "fail"),
+        "counts": doc["counts"],
+        "categories": categories,
+        "waves": [{**w, "status": status(w["state"]),
+                   "seconds": "not run" if w["seconds"] is None else f"{w['seconds']} s"} for w in doc["waves"]],
+        "rows": [{"name": t["name"], "wave": t["wave"], "labels": ", ".join(f"{k}={v}" for k, v in t["labels"].items()),
+                  "status": status(VERDICT_STATES[t["verdict"]]), "head": t["migration_head"] or ("none applied" if t["run_id"] else "unknown"),
+                  "cells": [status(t["categories"][c]) if c in t["categories"] else status("not run")
+                            for c in categories],
+                  "seconds": f"{t['seconds']} s" if t["verdict"] != "NOT RUN" else "",
+                  "report": os.path.relpath(t["report"], folder) if t["report"] else ""} for t in targets],
+        "causes": [{"status": status(state), "check": check, "reason": reason, "targets": ", ".join(names),
+                    "count": len(names)} for (state, check, reason), names in
+                   sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
+    }
+
+
+def write(project, doc: dict, folder: Path) -> dict[str, Path]:
+    paths = {"json": folder / "fleet.json", "md": folder / "fleet.md", "html": folder / "fleet.html",
+             "junit": folder / "fleet.xml"}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths["json"].write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        view = model(doc, folder)
+        for fmt in ("md", "html"):
+            paths[fmt].write_text(_render(project, fmt, view), encoding="utf-8")
+        paths["junit"].write_text(junit(doc), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the fleet report to {folder}: {exc.strerror}") from exc
+    return paths
+
+
+def _render(project, fmt: str, view: dict) -> str:
+    """The project's fleet templates when it has them, else the shipped ones."""
+    import jinja2
+
+    env = _environment(project, fmt)
+    if not (_templates_dir(project) / TEMPLATES[fmt]).is_file():
+        from importlib import resources
+
+        env.loader = jinja2.FileSystemLoader(str(resources.files("pgsuite.report_templates")))
+    return env.get_template(TEMPLATES[fmt]).render(**view)
+
+
+def junit(doc: dict) -> str:
+    """One testsuite per target, one testcase per category (and one for the deploy itself)."""
+    suites = ET.Element("testsuites", name="pgsuite fleet", tests="0", failures="0", errors="0")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for t in doc["targets"]:
+        suite = ET.SubElement(suites, "testsuite", name=t["name"])
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        cases = [("deploy", {"PASS": "pass", "FAIL": "pass"}.get(t["verdict"], VERDICT_STATES[t["verdict"]]),
+                  t["error"])]
+        cases += [(name, state, "; ".join(f"{f['id']}: {f['reason']}" for f in t["failures"] if f["category"] == name))
+                  for name, state in t["categories"].items()]
+        for name, state, message in cases:
+            case = ET.SubElement(suite, "testcase", classname=t["name"], name=name)
+            counts["tests"] += 1
+            if state == "fail":
+                ET.SubElement(case, "failure", message=_clean(message or "failed"))
+                counts["failures"] += 1
+            elif state == "error":
+                ET.SubElement(case, "error", message=_clean(message or "error"))
+                counts["errors"] += 1
+            elif state == "not run":
+                ET.SubElement(case, "skipped", message=_clean(message or "not run"))
+                counts["skipped"] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key in ("tests", "failures", "errors"):
+        suites.set(key, str(totals[key]))
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry control characters (a detail may hold any byte a server sent)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)[:2000]
