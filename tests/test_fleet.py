@@ -169,3 +169,54 @@ def test_fleet_options_that_do_not_go_together_exit_2(project_copy, tmp_path):
     assert out.returncode == 2 and "--continue-on-failure goes with --fleet" in out.stderr
     out = deploy(project_copy, tmp_path / "nope.yaml")
     assert out.returncode == 2 and "nope.yaml: no such fleet file" in out.stderr
+
+
+def test_drift_across_the_fleet_names_what_differs_where(databases, project_copy, tmp_path):
+    reference, same, drifted, also = databases(4)
+    targets = [{"name": n, "dsn": d} for n, d in
+               (("reference", reference), ("same", same), ("drifted", drifted), ("also", also))]
+    path = fleet_file(tmp_path, targets, parallel=4)
+    assert deploy(project_copy, path).returncode == 0
+    query(drifted, "ALTER TABLE public.customers ADD COLUMN nickname text")
+    query(drifted, "CREATE INDEX customers_nickname_idx ON public.customers (nickname)")
+    query(also, "ALTER TABLE public.customers ADD COLUMN nickname text")
+
+    out = pgsuite("--project", str(project_copy.root), "verify", "--fleet", str(path), "--against", "reference")
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("reference") and " PASS " in lines[0] and " PASS " in lines[1]
+    assert "catalog.table.public.customers.columns: column nickname: found, not declared  [on drifted, also]" in out.stdout
+    assert "catalog.table.public.customers.indexes: index customers_nickname_idx: found, not declared  [on drifted]" \
+        in out.stdout
+    assert "FAIL: 2 of 4 target(s) match the catalog of reference" in out.stdout
+
+    as_json = pgsuite("--project", str(project_copy.root), "verify", "--fleet", str(path), "--against", "drifted",
+                      "--format", "json")
+    differences = json.loads(as_json.stdout)["differences"]
+    assert {(d["check"].rsplit(".", 1)[1], tuple(d["targets"])) for d in differences} == {
+        ("columns", ("reference", "same")),  # also has the column, not the index
+        ("indexes", ("reference", "same", "also"))}
+
+    unknown = pgsuite("--project", str(project_copy.root), "verify", "--fleet", str(path), "--against", "nope")
+    assert unknown.returncode == 2 and "--against nope: no such target" in unknown.stderr
+    lonely = pgsuite("--project", str(project_copy.root), "verify", "--against", "reference", "--dsn", UNREACHABLE)
+    assert lonely.returncode == 2 and "--against goes with --fleet" in lonely.stderr
+
+    # the plain fleet verify: every target against verify/, the drifted ones fail on the column
+    plain = pgsuite("--project", str(project_copy.root), "verify", "--fleet", str(path), "--no-scenarios")
+    assert plain.returncode == 1 and "FAIL: 2 of 4 target(s) match verify/" in plain.stdout
+
+
+def test_migrate_status_across_the_fleet(databases, project_copy, tmp_path):
+    done, fresh = databases(2)
+    assert pgsuite("--project", str(project_copy.root), "deploy", "--dsn", done).returncode == 0
+    path = fleet_file(tmp_path, [{"name": "done", "dsn": done}, {"name": "fresh", "dsn": fresh},
+                                 {"name": "gone", "dsn": UNREACHABLE}])
+    out = pgsuite("--project", str(project_copy.root), "migrate", "status", "--fleet", str(path))
+    assert out.returncode == 1
+    pending = len(list(project_copy.migrations_dir.glob("[0-9]*.sql"))) - len(
+        list(project_copy.migrations_dir.glob("*.rollback.sql")))
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["done", "head", HEAD, "0", "pending"]
+    assert lines[1].split()[:5] == ["fresh", "head", "none", str(pending), "pending,"] and "changed" in lines[1]
+    assert lines[2].startswith("gone") and "ERROR  cannot connect" in lines[2]
