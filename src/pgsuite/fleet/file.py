@@ -2,11 +2,15 @@
 
     targets:
       - {name: eu-1, dsn: "host=db1 dbname=app", labels: {region: eu, tier: canary}}
-      - {name: us-1, dsn_env: US_1_DSN, labels: {region: us}}
+      - name: us-1
+        dsn_env: US_1_DSN
+        labels: {region: us}
+        standbys: [{name: us-1-replica, dsn: "host=db2 dbname=app"}]   # or dsn_env
     waves:                         # optional: default, one wave of every target
       - {name: canary, labels: {tier: canary}}    # the targets with these labels
       - {name: rest, targets: [us-1]}             # or named; `parallel` per wave
     parallel: 4                    # optional: targets at once in a wave (default 4)
+    standby_timeout: 60            # optional: seconds a standby may take to replay the deploy
 
 Every target is in exactly one wave, in the file's order; a bad file is refused whole (exit 2)
 before any target is touched, naming the entry and what is wrong.
@@ -21,6 +25,13 @@ from ..errors import ConfigError
 TARGET_KEYS = {"name", "dsn", "dsn_env", "labels", "standbys"}
 WAVE_KEYS = {"name", "targets", "labels", "parallel"}
 DEFAULT_PARALLEL = 4
+DEFAULT_STANDBY_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class Standby:
+    name: str
+    dsn: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class FleetTarget:
     name: str
     dsn: str
     labels: dict = field(default_factory=dict)
+    standbys: tuple[Standby, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,7 @@ class Wave:
 class Fleet:
     path: Path
     waves: tuple[Wave, ...]
+    standby_timeout: float = DEFAULT_STANDBY_TIMEOUT
 
     @property
     def targets(self) -> list[FleetTarget]:
@@ -54,13 +67,17 @@ def load(path: str | Path, environ=os.environ) -> Fleet:
     if not path.is_file():
         raise ConfigError(f"{path}: no such fleet file")
     data, _ = yamlfile.load(path)
-    if not isinstance(data, dict) or set(data) - {"targets", "waves", "parallel"}:
-        raise ConfigError(f"{path}: a fleet file is a mapping of targets, waves (optional), parallel (optional)")
+    if not isinstance(data, dict) or set(data) - {"targets", "waves", "parallel", "standby_timeout"}:
+        raise ConfigError(f"{path}: a fleet file is a mapping of targets, and optionally waves, parallel, "
+                          "standby_timeout")
     parallel = _parallel(path, "parallel", data.get("parallel", DEFAULT_PARALLEL))
+    timeout = data.get("standby_timeout", DEFAULT_STANDBY_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
+        raise ConfigError(f"{path}: standby_timeout: seconds, more than 0 and at most 3600")
     targets = _targets(path, data.get("targets"), environ)
     waves_data = data.get("waves")
     if waves_data is None:
-        return Fleet(path, (Wave("all", tuple(targets), parallel),))
+        return Fleet(path, (Wave("all", tuple(targets), parallel),), timeout)
     if not isinstance(waves_data, list) or not waves_data:
         raise ConfigError(f"{path}: waves: a list of {{name, targets | labels, parallel}}")
     by_name = {t.name: t for t in targets}
@@ -96,7 +113,7 @@ def load(path: str | Path, environ=os.environ) -> Fleet:
     missing = [t.name for t in targets if t.name not in placed]
     if missing:
         raise ConfigError(f"{path}: waves: target(s) in no wave: {', '.join(missing)}")
-    return Fleet(path, tuple(waves))
+    return Fleet(path, tuple(waves), timeout)
 
 
 def _targets(path: Path, items, environ) -> list[FleetTarget]:
@@ -113,24 +130,38 @@ def _targets(path: Path, items, environ) -> list[FleetTarget]:
         if name in seen:
             raise ConfigError(f"{where}: name: {name} is used twice")
         seen.add(name)
-        if ("dsn" in item) == ("dsn_env" in item):
-            raise ConfigError(f"{where} ({name}): exactly one of dsn or dsn_env")
-        if "dsn_env" in item:
-            dsn = environ.get(str(item["dsn_env"]))
-            if not dsn:
-                raise ConfigError(f"{where} ({name}): dsn_env: the environment variable {item['dsn_env']} is not set")
-        else:
-            dsn = item["dsn"]
-            if not isinstance(dsn, str) or not dsn.strip():
-                raise ConfigError(f"{where} ({name}): dsn: a connection string")
+        dsn = _dsn(f"{where} ({name})", item, environ)
         labels = item.get("labels") or {}
         if not isinstance(labels, dict):
             raise ConfigError(f"{where} ({name}): labels: a mapping such as {{region: eu}}")
-        if item.get("standbys"):
-            raise ConfigError(f"{where} ({name}): standbys: not supported yet (deploy does not wait for "
-                              "standbys); remove the key")
-        targets.append(FleetTarget(name, dsn, {str(k): str(v) for k, v in labels.items()}))
+        standbys = item.get("standbys") or []
+        if not isinstance(standbys, list):
+            raise ConfigError(f"{where} ({name}): standbys: a list of {{name, dsn | dsn_env}}")
+        found = []
+        for k, standby in enumerate(standbys, 1):
+            at = f"{where} ({name}): standbys[{k}]"
+            if not isinstance(standby, dict) or set(standby) - {"name", "dsn", "dsn_env"} \
+                    or not isinstance(standby.get("name"), str) or not standby["name"].strip():
+                raise ConfigError(f"{at}: a mapping of name, and dsn or dsn_env")
+            if standby["name"] in seen or "/" in standby["name"]:
+                raise ConfigError(f"{at}: name: {standby['name']} is used twice, or holds '/'")
+            seen.add(standby["name"])
+            found.append(Standby(standby["name"], _dsn(at, standby, environ)))
+        targets.append(FleetTarget(name, dsn, {str(k): str(v) for k, v in labels.items()}, tuple(found)))
     return targets
+
+
+def _dsn(where: str, item: dict, environ) -> str:
+    if ("dsn" in item) == ("dsn_env" in item):
+        raise ConfigError(f"{where}: exactly one of dsn or dsn_env")
+    if "dsn_env" in item:
+        dsn = environ.get(str(item["dsn_env"]))
+        if not dsn:
+            raise ConfigError(f"{where}: dsn_env: the environment variable {item['dsn_env']} is not set")
+        return dsn
+    if not isinstance(item["dsn"], str) or not item["dsn"].strip():
+        raise ConfigError(f"{where}: dsn: a connection string")
+    return item["dsn"]
 
 
 def _parallel(where, key: str, value) -> int:

@@ -30,13 +30,19 @@ def model(doc: dict, folder: Path) -> dict:
     targets = doc["targets"]
     categories: list[str] = []
     for t in targets:
-        categories += [c for c in t["categories"] if c not in categories]
+        for found in [t["categories"]] + [s["categories"] for s in t["standbys"]]:
+            categories += [c for c in found if c not in categories]
     causes: dict[tuple, list[str]] = {}
     for t in targets:
         for f in t["failures"]:
             causes.setdefault((f["status"], f["id"], f["reason"]), []).append(t["name"])
         if t["verdict"] in ("ERROR", "NOT RUN"):
             causes.setdefault((VERDICT_STATES[t["verdict"]], "deploy", t["error"]), []).append(t["name"])
+        for s in t["standbys"]:
+            for f in s["failures"]:
+                causes.setdefault((f["status"], f["id"], f["reason"]), []).append(f"{t['name']}/{s['name']}")
+            if s["verdict"] == "ERROR":
+                causes.setdefault(("error", "standby", s["error"]), []).append(f"{t['name']}/{s['name']}")
     return {
         "title": "Fleet deployment report",
         "run": doc["run"],
@@ -46,16 +52,29 @@ def model(doc: dict, folder: Path) -> dict:
         "categories": categories,
         "waves": [{**w, "status": status(w["state"]),
                    "seconds": "not run" if w["seconds"] is None else f"{w['seconds']} s"} for w in doc["waves"]],
-        "rows": [{"name": t["name"], "wave": t["wave"], "labels": ", ".join(f"{k}={v}" for k, v in t["labels"].items()),
-                  "status": status(VERDICT_STATES[t["verdict"]]), "head": t["migration_head"] or ("none applied" if t["run_id"] else "unknown"),
-                  "cells": [status(t["categories"][c]) if c in t["categories"] else status("not run")
-                            for c in categories],
-                  "seconds": f"{t['seconds']} s" if t["verdict"] != "NOT RUN" else "",
-                  "report": os.path.relpath(t["report"], folder) if t["report"] else ""} for t in targets],
+        "rows": [row for t in targets for row in _rows(t, categories, folder)],
         "causes": [{"status": status(state), "check": check, "reason": reason, "targets": ", ".join(names),
                     "count": len(names)} for (state, check, reason), names in
                    sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
     }
+
+
+def _rows(t: dict, categories: list[str], folder: Path) -> list[dict]:
+    """The target's row, then one per standby (its replay and read-only verify)."""
+    def cells(found: dict) -> list[dict]:
+        return [status(found[c]) if c in found else status("not run") for c in categories]
+
+    rows = [{"name": t["name"], "wave": t["wave"], "labels": ", ".join(f"{k}={v}" for k, v in t["labels"].items()),
+             "status": status(VERDICT_STATES[t["verdict"]]),
+             "head": t["migration_head"] or ("none applied" if t["run_id"] else "unknown"),
+             "cells": cells(t["categories"]), "seconds": f"{t['seconds']} s" if t["verdict"] != "NOT RUN" else "",
+             "report": os.path.relpath(t["report"], folder) if t["report"] else ""}]
+    for s in t["standbys"]:
+        rows.append({"name": f"{t['name']}/{s['name']} (standby)", "wave": t["wave"], "labels": "",
+                     "status": status(VERDICT_STATES[s["verdict"]]), "head": rows[0]["head"], "cells": cells(s["categories"]),
+                     "seconds": "" if s["replayed_after_s"] is None else f"replayed after {s['replayed_after_s']} s",
+                     "report": os.path.relpath(s["report"], folder) if s["report"] else ""})
+    return rows
 
 
 def write(project, doc: dict, folder: Path) -> dict[str, Path]:
@@ -86,10 +105,12 @@ def _render(project, fmt: str, view: dict) -> str:
 
 
 def junit(doc: dict) -> str:
-    """One testsuite per target, one testcase per category (and one for the deploy itself)."""
+    """One testsuite per target (and per standby), one testcase per category (and one for the deploy)."""
     suites = ET.Element("testsuites", name="pgsuite fleet", tests="0", failures="0", errors="0")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for t in doc["targets"]:
+    entries = [t for target in doc["targets"]
+               for t in [target] + [{**s, "name": f"{target['name']}/{s['name']}"} for s in target["standbys"]]]
+    for t in entries:
         suite = ET.SubElement(suites, "testsuite", name=t["name"])
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         cases = [("deploy", {"PASS": "pass", "FAIL": "pass"}.get(t["verdict"], VERDICT_STATES[t["verdict"]]),

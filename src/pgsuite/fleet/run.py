@@ -14,6 +14,7 @@ from .. import db
 from ..errors import PgsuiteError
 from ..results import now_iso
 from ..target import Target
+from . import standby
 from .file import Fleet, FleetTarget
 
 
@@ -31,6 +32,7 @@ class TargetOutcome:
     categories: dict = field(default_factory=dict)  # category: status
     failures: list = field(default_factory=list)  # {id, category, status, reason}
     seconds: float = 0.0
+    standbys: list = field(default_factory=list)  # each standby's replay and read-only verify (standby.check)
 
 
 @dataclass
@@ -56,7 +58,8 @@ def deploy_fleet(project, fleet: Fleet, deploy_one, continue_on_failure: bool = 
             continue
         record.started_at, started = now_iso(), time.perf_counter()
         with ThreadPoolExecutor(max_workers=wave.parallel, thread_name_prefix=f"wave-{wave.name}") as pool:
-            done = list(pool.map(lambda t: _deploy(project, t, wave.name, deploy_one, progress), wave.targets))
+            done = list(pool.map(lambda t: _deploy(project, t, wave.name, deploy_one, fleet.standby_timeout, progress),
+                                 wave.targets))
         outcomes += done
         record.seconds = round(time.perf_counter() - started, 2)
         failed = [o.name for o in done if o.verdict != "PASS"]
@@ -66,7 +69,7 @@ def deploy_fleet(project, fleet: Fleet, deploy_one, continue_on_failure: bool = 
     return waves, outcomes
 
 
-def _deploy(project, target: FleetTarget, wave: str, deploy_one, progress) -> TargetOutcome:
+def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout: float, progress) -> TargetOutcome:
     outcome = TargetOutcome(target.name, wave, target.labels, db.redact(target.dsn), "ERROR")
     progress(target.name, "deploying")
     started = time.perf_counter()
@@ -85,6 +88,14 @@ def _deploy(project, target: FleetTarget, wave: str, deploy_one, progress) -> Ta
         outcome.categories = {c["name"]: c["status"] for c in results.categories()}
         outcome.failures = [{"id": c.id, "category": c.category, "status": c.status, "reason": _reason(c)}
                             for c in results.checks if c.status in ("fail", "error")]
+        try:
+            outcome.standbys = standby.check(project, target, standby_timeout, lambda n, m: progress(n, m))
+        except PgsuiteError as exc:  # the primary went away after its deploy
+            outcome.verdict, outcome.error = "ERROR", f"standbys not checked: {str(exc).strip()}"
+        if outcome.verdict == "PASS" and any(s["verdict"] != "PASS" for s in outcome.standbys):
+            outcome.verdict = "FAIL"
+            outcome.error = "standby: " + ", ".join(f"{s['name']} {s['verdict']}" for s in outcome.standbys
+                                                    if s["verdict"] != "PASS")
     outcome.seconds = round(time.perf_counter() - started, 2)
     progress(target.name, outcome.verdict + (f": {outcome.error.splitlines()[0]}" if outcome.error else "")
              + f" ({outcome.seconds} s)")

@@ -1,0 +1,76 @@
+"""A target's standbys after its deploy: wait (bounded) until each has replayed past the
+primary's WAL position at the end of the deploy, then run the read-only part of verify there
+(catalog and lints; the scenarios write, so they are not run, and say so). Each standby's
+verify is a run of its own, saved with its report, as a target's is."""
+
+import time
+
+from .. import db
+from ..errors import CheckFailed, ConfigError, PgsuiteError
+from ..report import render
+from ..report.runs import RunStore
+from ..results import Result
+from .file import FleetTarget
+
+POLL_S = 0.05
+
+
+def check(project, target: FleetTarget, timeout: float, progress) -> list[dict]:
+    from ..verify import run as verify_run
+
+    if not target.standbys:
+        return []
+    with db.connect(target.dsn, autocommit=True) as conn:
+        position = conn.execute("SELECT pg_catalog.pg_current_wal_lsn()::text").fetchone()[0]
+    inputs = verify_run.prepare(project.verify_dir)
+    return [_one(project, target, standby, position, timeout, inputs, progress) for standby in target.standbys]
+
+
+def _one(project, target: FleetTarget, standby, position: str, timeout: float, inputs, progress) -> dict:
+    from ..verify import run as verify_run
+
+    outcome = {"name": standby.name, "dsn": db.redact(standby.dsn), "verdict": "ERROR", "error": "", "run_id": "",
+               "report": "", "replayed_after_s": None, "categories": {}, "failures": []}
+    progress(f"{target.name}/{standby.name}", f"waiting for replay past {position}")
+    try:
+        waited = _wait_for_replay(standby.dsn, position, timeout)
+        outcome["replayed_after_s"] = round(waited, 2)
+        results = verify_run.verify(standby.dsn, project.verify_dir, with_scenarios=False, inputs=inputs)
+    except PgsuiteError as exc:
+        outcome["error"] = str(exc).strip()
+        progress(f"{target.name}/{standby.name}", f"ERROR: {outcome['error'].splitlines()[0]}")
+        return outcome
+    results.run["command"] = f"verify (standby {standby.name} of {target.name})"
+    results.target["source"] = f"fleet:{target.name}/{standby.name}"
+    results.checks.insert(0, Result("standby.replay", "standby", "replayed the deploy", "pass", object=standby.name,
+                                    detail=f"replayed past the primary's WAL position {position} after {waited:.2f} s"))
+    results.checks.append(Result("scenarios.standby", "scenarios", "behavioural scenarios", "skip",
+                                 detail=f"not run: {standby.name} is a read-only standby (the scenarios write); "
+                                        f"they ran on the primary {target.name}"))
+    store = RunStore(project.runs_dir)
+    store.save(results)
+    paths = render.write_reports(project, results, store.compare(results), store.root / results.run["id"])
+    outcome.update(verdict=results.verdict, run_id=results.run["id"], report=str(paths["md"]),
+                   categories={c["name"]: c["status"] for c in results.categories()},
+                   failures=[{"id": c.id, "category": c.category, "status": c.status,
+                              "reason": (c.detail or c.actual or c.title).strip().splitlines()[0]}
+                             for c in results.checks if c.status in ("fail", "error")])
+    progress(f"{target.name}/{standby.name}", f"{outcome['verdict']} (replayed after {waited:.2f} s)")
+    return outcome
+
+
+def _wait_for_replay(dsn: str, position: str, timeout: float) -> float:
+    started = time.monotonic()
+    with db.connect(dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT pg_catalog.pg_is_in_recovery()").fetchone()[0]:
+            raise ConfigError("not a standby: pg_is_in_recovery() is false there")
+        while True:
+            replayed, done = conn.execute(
+                "SELECT pg_catalog.pg_last_wal_replay_lsn()::text, "
+                "pg_catalog.pg_last_wal_replay_lsn() >= %s::pg_lsn", (position,)).fetchone()
+            if done:
+                return time.monotonic() - started
+            if time.monotonic() - started >= timeout:
+                raise CheckFailed(f"did not replay past the primary's WAL position {position} within {timeout:g} s "
+                                  f"(replayed up to {replayed or 'nothing'}): a lagging or paused standby")
+            time.sleep(POLL_S)
