@@ -51,7 +51,17 @@ def bench_run(project_root, db, *args):
 
 
 def scratch_databases(db):
-    return query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_bench_%%'")
+    return query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite\\_bench\\_%%'")
+
+
+def test_bench_fleet_times_single_deploys_against_a_fleet_and_drops_its_databases(db, project_copy):
+    out = pgsuite("--project", str(project_copy.root), "bench", "fleet", "--targets", "3", "--parallel", "2",
+                  "--format", "json", "--dsn", db, timeout=600)
+    assert out.returncode == 0, out.stderr
+    sequential, fleet = json.loads(out.stdout)
+    assert sequential["case"] == "3 single deploys, one after another" and sequential["ratio"] == 1.0
+    assert fleet["case"] == "fleet of 3, 2 at once" and fleet["objects"] == 3 and fleet["median_ms"] > 0
+    assert scratch_databases(db) == [(0,)] and not (project_copy.root / "reports" / "runs").exists()
 
 
 def without_thresholds(project, *names):
@@ -138,13 +148,14 @@ def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project
     (project_copy.root / "bench" / "tiny.yaml").write_text(
         "baseline: one\ncases:\n  one: SELECT 1\n  two: SELECT count(*) FROM public.appointments\n")
     out = pgsuite("--project", str(project_copy.root), "bench", "all", "--tables", "3", "--migrations", "2",
-                  "--repeat", "1", "--format", "json", "--dsn", db, timeout=600)
+                  "--repeat", "1", "--targets", "2", "--format", "json", "--dsn", db, timeout=600)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert [m["case"] for m in report["verify"]] == ["schema", "schema + 3 tables"]
     assert report["lint"][0]["case"] == "project, cold" and len(report["lint"]) == 4
+    assert [m["case"] for m in report["fleet"]] == ["2 single deploys, one after another", "fleet of 2, 8 at once"]
     assert [(w["workload"], [c["case"] for c in w["cases"]]) for w in report["workloads"]] == [("tiny", ["one", "two"])]
-    assert scratch_databases(db) == [(0,)]
+    assert scratch_databases(db) == [(0,)] and not (project_copy.root / "reports" / "runs").exists()
     (project_copy.root / "bench" / "broken.yaml").write_text("cases: {one: SELECT 1}\nbaseline: nope\n")
     out = pgsuite("--project", str(project_copy.root), "bench", "all", "--dsn", db)
     assert out.returncode == 2 and "broken.yaml: baseline: must name one of the cases" in out.stderr

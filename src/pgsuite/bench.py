@@ -88,6 +88,45 @@ def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list
     return [Measurement(*m, round(m[2] / baseline, 2)) for m in measured]
 
 
+def bench_fleet(project: Project, dsn: str, targets: int = 50, parallel: int = 8) -> list[Measurement]:
+    """N fresh databases deployed one after another (the baseline: N single deploys), then N more
+    as one fleet with `parallel` at once; each deploy applies, verifies and reports, on a copy of
+    the project (its runs and reports land in a temporary folder)."""
+    from contextlib import ExitStack
+
+    from . import deploy as deploy_lib
+    from .fleet.file import Fleet, FleetTarget, Wave
+    from .fleet.run import deploy_fleet
+    from .target import Target
+
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as databases:
+        root = Path(tmp)
+        for part in ("migrations", "sql", "verify", "reports/templates"):
+            if (project.root / part).is_dir():
+                shutil.copytree(project.root / part, root / part)
+        copy = Project.at(root)
+        dsns = [databases.enter_context(db.scratch_database(dsn, "pgsuite_bench_fleet")) for _ in range(2 * targets)]
+        started = time.perf_counter()
+        for n, target in enumerate(dsns[:targets]):
+            outcome = deploy_lib.deploy(copy, Target(target, "bench"))
+            if not outcome.results.passed:
+                raise ConfigError(f"bench fleet: single deploy {n + 1} failed: fix the schema first")
+        sequential_ms = (time.perf_counter() - started) * 1000
+        fleet = Fleet(root / "fleet.yaml", (Wave("all", tuple(FleetTarget(f"t{n}", target) for n, target
+                                                               in enumerate(dsns[targets:])), parallel),))
+        started = time.perf_counter()
+        _, outcomes = deploy_fleet(copy, fleet, lambda p, t: deploy_lib.deploy(p, t))
+        fleet_ms = (time.perf_counter() - started) * 1000
+        failed = [o.name for o in outcomes if o.verdict != "PASS"]
+        if failed:
+            raise ConfigError(f"bench fleet: {len(failed)} fleet target(s) failed ({', '.join(failed[:5])}): "
+                              f"{outcomes[int(failed[0][1:])].error or 'see the checks'}")
+    return [Measurement(f"{targets} single deploys, one after another", targets, round(sequential_ms, 1),
+                        [round(sequential_ms, 1)], 1.0),
+            Measurement(f"fleet of {targets}, {parallel} at once", targets, round(fleet_ms, 1), [round(fleet_ms, 1)],
+                        round(fleet_ms / sequential_ms, 2))]
+
+
 def _generate_migrations(folder: Path, count: int) -> None:
     start = max(int(p.name[:4]) for p in folder.glob("[0-9][0-9][0-9][0-9]_*.sql")) + 1
     for i in range(count):

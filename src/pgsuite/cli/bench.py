@@ -37,6 +37,19 @@ def bench_lint(obj: Context, migrations, repeat, fmt):
     _show(bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat), fmt, "checks")
 
 
+@bench.command("fleet")
+@dsn_option
+@click.option("--targets", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="Databases deployed each way (scratch databases on the server).")
+@click.option("--parallel", default=8, show_default=True, type=click.IntRange(1, 64), help="Targets at once in the fleet.")
+@format_option
+@click.pass_obj
+def bench_fleet(obj: Context, dsn, targets, parallel, fmt):
+    """Wall time of N single deploys one after another (the baseline) against one fleet deploy of
+    N other databases, PARALLEL at once; each deploy applies, verifies and writes its report."""
+    _show(bench_lib.bench_fleet(obj.project, obj.target(dsn), targets=targets, parallel=parallel), fmt, "targets")
+
+
 @bench.command("run")
 @click.argument("workload")
 @dsn_option
@@ -81,10 +94,12 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
               help="Runs per case for every benchmark (default: each one's own).")
 @click.option("--duration", default=None, type=click.IntRange(1, 3600),
               help="Seconds per case and client count for the workloads run with pgbench.")
+@click.option("--targets", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="bench fleet: databases deployed each way.")
 @format_option
 @output_option
 @click.pass_obj
-def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, fmt, output):
+def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, fmt, output):
     """Every benchmark in turn: verify, lint, and each of the project's workloads (bench/*.yaml)."""
     from .. import bench_workload
 
@@ -99,13 +114,16 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, fmt, outp
     verify = bench_lib.bench_verify(obj.project, target, tables=tables, repeat=repeat or 5)
     progress("bench lint")
     lint = bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat or 3)
+    progress("bench fleet")
+    fleet = bench_lib.bench_fleet(obj.project, target, targets=targets)
     ran = [(loaded, bench_workload.run(obj.project, target, loaded, progress=progress)) for loaded in workloads]
     docs = _save(obj.project, target, ran)
     if fmt == "json":
         emit(json.dumps({"verify": _measurements_json(verify), "lint": _measurements_json(lint),
-                         "workloads": docs}, indent=2), output)
+                         "fleet": _measurements_json(fleet), "workloads": docs}, indent=2), output)
     else:
-        parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks")]
+        parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks"),
+                 "fleet\n" + _measurements_text(fleet, "targets")]
         parts += [_workload_text(loaded, doc) for (loaded, _), doc in zip(ran, docs)]
         emit("\n\n".join(parts), output)
     _fail_on_problems(docs)
@@ -184,8 +202,9 @@ def _measurements_json(measurements) -> list[dict]:
 
 
 def _measurements_text(measurements, unit: str) -> str:
-    lines = [f"{'case':<34} {unit:>7} {'median ms':>10} {'ms/check':>9} {'ratio':>6}  runs (ms)"]
+    per = f"ms/{unit.rstrip('s')}"
+    lines = [f"{'case':<38} {unit:>7} {'median ms':>10} {per:>9} {'ratio':>6}  runs (ms)"]
     for m in measurements:
-        lines.append(f"{m.case:<34} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+        lines.append(f"{m.case:<38} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
                      f"{', '.join(f'{r:.0f}' for r in m.runs)}")
     return "\n".join(lines)

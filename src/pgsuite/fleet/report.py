@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..report.model import status
-from ..report.render import _environment, _templates_dir
+from ..report.render import environment, templates_dir
 
 TEMPLATES = {"md": "fleet.md.j2", "html": "fleet.html.j2"}
 VERDICT_STATES = {"PASS": "pass", "FAIL": "fail", "ERROR": "error", "NOT RUN": "not run"}
@@ -94,14 +94,12 @@ def write(project, doc: dict, folder: Path) -> dict[str, Path]:
 
 def _render(project, fmt: str, view: dict) -> str:
     """The project's fleet templates when it has them, else the shipped ones."""
-    import jinja2
+    from importlib import resources
 
-    env = _environment(project, fmt)
-    if not (_templates_dir(project) / TEMPLATES[fmt]).is_file():
-        from importlib import resources
-
-        env.loader = jinja2.FileSystemLoader(str(resources.files("pgsuite.report_templates")))
-    return env.get_template(TEMPLATES[fmt]).render(**view)
+    folder = templates_dir(project)
+    if not (folder / TEMPLATES[fmt]).is_file():
+        folder = Path(str(resources.files("pgsuite.report_templates")))
+    return environment(folder, fmt).get_template(TEMPLATES[fmt]).render(**view)
 
 
 def junit(doc: dict) -> str:

@@ -48,6 +48,11 @@ class SqlFile:
     syntax_error: tuple[int, str] | None = None  # (line, message) when PostgreSQL's parser refuses it
 
 
+# Files read, by path, name, role and content, for the life of the process (read-only once made):
+# the deploy's gate reads every file of the project, once per target of a fleet.
+_READ: dict[tuple, SqlFile] = {}
+
+
 def read(path: Path, name: str, role: str) -> SqlFile:
     """The file's statements; a syntax error is kept (lint reports it), unreadable text is bad input."""
     try:
@@ -56,6 +61,13 @@ def read(path: Path, name: str, role: str) -> SqlFile:
         raise ConfigError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read it ({exc.strerror})") from exc
+    key = (str(path), name, role, text)
+    if key not in _READ:
+        _READ[key] = _read(path, name, role, text)
+    return _READ[key]
+
+
+def _read(path: Path, name: str, role: str, text: str) -> SqlFile:
     directive = TRANSACTIONAL.search(text)
     sql_file = SqlFile(path, name, role, text,
                        transactional=not (directive and directive.group(1).lower() == "false"))

@@ -52,12 +52,27 @@ def discover(migrations_dir: Path) -> list[MigrationFile]:
     return found
 
 
+# Parsed files by path and content, for the life of the process: a deploy reads migrations/ four
+# times, a fleet deploys the same files to every target, and parsing (pglast, sqlparse) is most
+# of a deploy's own time.
+_PARSED: dict[tuple[str, bytes], MigrationFile] = {}
+
+
 def _load(path: Path) -> MigrationFile:
     migration_id = path.name[: -len(".sql")]
     if not MIGRATION_NAME.match(migration_id):
         raise ConfigError(f"{path}: migration files are named NNNN_lowercase_name.sql")
-    statements, transactional = _parse(path)
     rollback_path = path.with_name(migration_id + ROLLBACK_SUFFIX)
+    content = hashlib.sha256(path.read_bytes())
+    content.update(rollback_path.read_bytes() if rollback_path.exists() else b"no rollback file")
+    key = (str(path), content.digest())
+    if key not in _PARSED:
+        _PARSED[key] = _parsed(path, migration_id, rollback_path)
+    return _PARSED[key]
+
+
+def _parsed(path: Path, migration_id: str, rollback_path: Path) -> MigrationFile:
+    statements, transactional = _parse(path)
     rollback_statements: tuple[str, ...] = ()
     rollback_checksum = None
     if rollback_path.exists():
@@ -75,18 +90,26 @@ def _load(path: Path) -> MigrationFile:
     )
 
 
+_ACCEPTED: set[tuple[str, bytes]] = set()  # (path, sha256) the parser accepted, in this process
+
+
 def syntax_check(path: Path) -> str:
     """The file's text, once PostgreSQL's own parser (pglast) accepted it; else ConfigError."""
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    key = (str(path), hashlib.sha256(raw).digest())
+    if key in _ACCEPTED:
+        return text
     try:
         pglast.parser.parse_sql(text)
     except pglast.parser.ParseError as exc:
         message, index = (exc.args + (None,))[:2]
         line = text.count("\n", 0, index) + 1 if isinstance(index, int) else "?"
         raise ConfigError(f"{path}:{line}: SQL syntax error: {message}") from exc
+    _ACCEPTED.add(key)
     return text
 
 

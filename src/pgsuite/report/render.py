@@ -4,6 +4,7 @@ templates pgsuite ships (the same files: pgsuite.report_templates in the wheel).
 Everything a template prints is escaped for its format: HTML by jinja2's autoescape, Markdown
 by report.markdown (filters code, block and cell print Markdown on purpose)."""
 
+import functools
 import json
 from importlib import resources
 from pathlib import Path
@@ -26,25 +27,28 @@ def render(project: Project, results: RunResults, comparison: Comparison, fmt: s
                           indent=2, default=str)
     if fmt == "junit":
         return junit.render(results)
-    env = _environment(project, fmt)
+    env = environment(templates_dir(project), fmt)
     try:
         template = env.get_template(FORMATS[fmt])
     except jinja2.TemplateNotFound as exc:
-        raise ConfigError(f"{_templates_dir(project)}/{exc.name}: template not found") from exc
+        raise ConfigError(f"{templates_dir(project)}/{exc.name}: template not found") from exc
     return template.render(**model.build(results, comparison))
 
 
-def _templates_dir(project: Project) -> Path:
+def templates_dir(project: Project) -> Path:
     own = project.templates_dir
     if (own / FORMATS["md"]).is_file():
         return own
     return Path(str(resources.files("pgsuite.report_templates")))
 
 
-def _environment(project: Project, fmt: str) -> jinja2.Environment:
+@functools.lru_cache(maxsize=16)
+def environment(templates: Path, fmt: str) -> jinja2.Environment:
+    """One per folder and format for the process: its templates are compiled once (a fleet renders
+    a report per target). jinja2 environments are safe to share between threads."""
     options = {"finalize": markdown.finalize} if fmt == "md" else {}
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_templates_dir(project)),
+        loader=jinja2.FileSystemLoader(templates),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,  # a template asking for data the model lacks is a bug, not a blank
         trim_blocks=True,

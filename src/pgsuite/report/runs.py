@@ -10,6 +10,7 @@ from ..results import RunResults
 from .baseline import Comparison, compare
 
 RESULTS_FILE = "results.json"
+TARGET_FILE = "target.json"  # beside results.json: which target, without reading the whole run
 APPROVAL_FILE = "approval.json"  # beside results.json: this run is an accepted baseline
 
 
@@ -29,6 +30,7 @@ class RunStore:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / RESULTS_FILE
             path.write_text(json.dumps(results.to_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+            (folder / TARGET_FILE).write_text(json.dumps(list(target_key(results.target))), encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write the run to {folder}: {exc.strerror}") from exc
         return path
@@ -75,7 +77,7 @@ class RunStore:
     def _earlier(self, current: RunResults):
         key = target_key(current.target)
         for run_id in reversed(self.ids()):
-            if run_id >= current.run["id"]:
+            if run_id >= current.run["id"] or self._target_of(run_id) not in (key, None):
                 continue
             try:
                 candidate = self.load(run_id)
@@ -83,6 +85,14 @@ class RunStore:
                 continue  # a corrupt old run is no baseline
             if target_key(candidate.target) == key:
                 yield candidate
+
+    def _target_of(self, run_id: str) -> tuple | None:
+        """The run's target from its small sidecar (None when it has none: read the run itself).
+        Runs of other targets are skipped unread: a fleet saves one run per target here."""
+        try:
+            return tuple(json.loads((self.root / run_id / TARGET_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
 
     def compare(self, current: RunResults, baseline: RunResults | None | str = "auto") -> Comparison:
         """`current` against its baseline ("auto": the latest passed or approved run; None: none)."""
