@@ -94,6 +94,7 @@ def test_deploy_waits_for_the_standby_then_verifies_it_read_only(streaming_pair,
     assert replica["verdict"] == "PASS" and replica["replayed_after_s"] is not None
     assert replica["categories"]["standby"] == "pass" and replica["categories"]["catalog"] == "pass"
     assert replica["categories"]["scenarios"] == "not run"
+    assert replica["run_id"] > doc["targets"][0]["run_id"]  # sortable by time: `pgsuite report` finds it latest
     run = yaml.safe_load((project_copy.root / "reports" / "runs" / replica["run_id"] / "results.json").read_text())
     checks = {c["id"]: c for c in run["checks"]}
     assert checks["scenarios.standby"]["status"] == "skip" and "read-only standby" in checks["scenarios.standby"]["detail"]

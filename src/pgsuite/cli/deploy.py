@@ -125,6 +125,10 @@ def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_tim
     for o in outcomes:
         click.echo(f"  {o.name:<20} {o.verdict:<8} head {o.migration_head or '-'}"
                    + (f"  {o.error.splitlines()[0]}" if o.error else "") + (f"  {o.report}" if o.report else ""))
+        for s in o.standbys:
+            replayed = f"replayed after {s['replayed_after_s']} s" if s["replayed_after_s"] is not None else ""
+            click.echo(f"    {o.name}/{s['name']} (standby) {s['verdict']}  {replayed}"
+                       + (f"  {s['error'].splitlines()[0]}" if s["error"] else "") + (f"  {s['report']}" if s["report"] else ""))
     click.echo(f"{doc['verdict']}: {doc['counts']['PASS']} of {len(outcomes)} target(s) passed "
                f"({run['duration_s']} s)")
     click.echo(f"fleet report: {paths['md']}")

@@ -8,7 +8,7 @@ import time
 from .. import db
 from ..errors import CheckFailed, ConfigError, PgsuiteError
 from ..report import render
-from ..report.runs import RunStore
+from ..report.runs import RunStore, new_run_id
 from ..results import Result
 from .file import FleetTarget
 
@@ -40,6 +40,7 @@ def _one(project, target: FleetTarget, standby, position: str, timeout: float, i
         outcome["error"] = str(exc).strip()
         progress(f"{target.name}/{standby.name}", f"ERROR: {outcome['error'].splitlines()[0]}")
         return outcome
+    results.run["id"] = new_run_id()  # sortable by time among the saved runs, as a deploy's
     results.run["command"] = f"verify (standby {standby.name} of {target.name})"
     results.target["source"] = f"fleet:{target.name}/{standby.name}"
     results.checks.insert(0, Result("standby.replay", "standby", "replayed the deploy", "pass", object=standby.name,
