@@ -14,7 +14,7 @@ from .. import db
 from ..errors import PgsuiteError
 from ..results import now_iso
 from ..target import Target
-from . import standby
+from . import failures, standby
 from .file import Fleet, FleetTarget
 
 
@@ -86,8 +86,7 @@ def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout
         outcome.report = str(done.report_paths["md"])
         outcome.migration_head = results.deployment.get("migration_head")
         outcome.categories = {c["name"]: c["status"] for c in results.categories()}
-        outcome.failures = [{"id": c.id, "category": c.category, "status": c.status, "reason": _reason(c)}
-                            for c in results.checks if c.status in ("fail", "error")]
+        outcome.failures = failures(results)
         try:
             outcome.standbys = standby.check(project, target, standby_timeout, lambda n, m: progress(n, m))
         except PgsuiteError as exc:  # the primary went away after its deploy
@@ -105,9 +104,3 @@ def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout
 def _not_run(target: FleetTarget, wave: str, why: str) -> TargetOutcome:
     return TargetOutcome(target.name, wave, target.labels, db.redact(target.dsn), "NOT RUN",
                          error=f"not run: {why}")
-
-
-def _reason(check) -> str:
-    """A failure's cause as one line, the same on every target it hit (so they group)."""
-    first = (check.detail or check.actual or check.title).strip().splitlines()
-    return first[0] if first else check.title

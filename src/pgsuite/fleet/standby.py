@@ -10,6 +10,7 @@ from ..errors import CheckFailed, ConfigError, PgsuiteError
 from ..report import render
 from ..report.runs import RunStore, new_run_id
 from ..results import Result
+from . import failures
 from .file import FleetTarget
 
 POLL_S = 0.05
@@ -53,9 +54,7 @@ def _one(project, target: FleetTarget, standby, position: str, timeout: float, i
     paths = render.write_reports(project, results, store.compare(results), store.root / results.run["id"])
     outcome.update(verdict=results.verdict, run_id=results.run["id"], report=str(paths["md"]),
                    categories={c["name"]: c["status"] for c in results.categories()},
-                   failures=[{"id": c.id, "category": c.category, "status": c.status,
-                              "reason": (c.detail or c.actual or c.title).strip().splitlines()[0]}
-                             for c in results.checks if c.status in ("fail", "error")])
+                   failures=failures(results))
     progress(f"{target.name}/{standby.name}", f"{outcome['verdict']} (replayed after {waited:.2f} s)")
     return outcome
 
