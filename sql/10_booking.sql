@@ -162,9 +162,14 @@ DECLARE
     v_detail text;
     v_id uuid;
 BEGIN
-    PERFORM app_private.require_arguments(jsonb_build_object(
-        'p_org_id', p_org_id, 'p_staff_id', p_staff_id, 'p_customer_id', p_customer_id,
-        'p_start_time', p_start_time, 'p_end_time', p_end_time));
+    -- The NULL tests first: naming the missing arguments (a jsonb built and read) cost 60 us of
+    -- every booking when nothing was missing (bench/booking.yaml, 0.15 of the ratio).
+    IF p_org_id IS NULL OR p_staff_id IS NULL OR p_customer_id IS NULL OR p_start_time IS NULL
+       OR p_end_time IS NULL THEN
+        PERFORM app_private.require_arguments(jsonb_build_object(
+            'p_org_id', p_org_id, 'p_staff_id', p_staff_id, 'p_customer_id', p_customer_id,
+            'p_start_time', p_start_time, 'p_end_time', p_end_time));
+    END IF;
     PERFORM app_private.validate_booking_window(p_start_time, p_end_time);
     IF jsonb_typeof(v_metadata) <> 'object' THEN
         RAISE EXCEPTION 'argument p_metadata must be a JSON object, got %', jsonb_typeof(v_metadata)
