@@ -73,13 +73,7 @@ def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list
 
     measured = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for part in ("migrations", "sql", "verify"):
-            if (project.root / part).is_dir():
-                shutil.copytree(project.root / part, root / part)
-        for config in (".squawk.toml", ".sqlfluff"):
-            if (project.root / config).exists():
-                shutil.copy(project.root / config, root / config)
+        root = _copy_of(project, Path(tmp)).root
         measured += [measure("project, cold", root, True), measure("project, warm", root, False)]
         _generate_migrations(root / "migrations", migrations)
         grown = f"project + {migrations} migrations"
@@ -100,11 +94,7 @@ def bench_fleet(project: Project, dsn: str, targets: int = 50, parallel: int = 8
     from .target import Target
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as databases:
-        root = Path(tmp)
-        for part in ("migrations", "sql", "verify", "reports/templates"):
-            if (project.root / part).is_dir():
-                shutil.copytree(project.root / part, root / part)
-        copy = Project.at(root)
+        copy = _copy_of(project, Path(tmp))
         dsns = [databases.enter_context(db.scratch_database(dsn, "pgsuite_bench_fleet")) for _ in range(2 * targets)]
         started = time.perf_counter()
         for n, target in enumerate(dsns[:targets]):
@@ -112,19 +102,31 @@ def bench_fleet(project: Project, dsn: str, targets: int = 50, parallel: int = 8
             if not outcome.results.passed:
                 raise ConfigError(f"bench fleet: single deploy {n + 1} failed: fix the schema first")
         sequential_ms = (time.perf_counter() - started) * 1000
-        fleet = Fleet(root / "fleet.yaml", (Wave("all", tuple(FleetTarget(f"t{n}", target) for n, target
+        fleet = Fleet(copy.root / "fleet.yaml", (Wave("all", tuple(FleetTarget(f"t{n}", target) for n, target
                                                                in enumerate(dsns[targets:])), parallel),))
         started = time.perf_counter()
-        _, outcomes = deploy_fleet(copy, fleet, lambda p, t: deploy_lib.deploy(p, t))
+        _, outcomes = deploy_fleet(copy, fleet, deploy_lib.deploy)
         fleet_ms = (time.perf_counter() - started) * 1000
-        failed = [o.name for o in outcomes if o.verdict != "PASS"]
+        failed = [o for o in outcomes if o.verdict != "PASS"]
         if failed:
-            raise ConfigError(f"bench fleet: {len(failed)} fleet target(s) failed ({', '.join(failed[:5])}): "
-                              f"{outcomes[int(failed[0][1:])].error or 'see the checks'}")
+            raise ConfigError(f"bench fleet: {len(failed)} fleet target(s) failed "
+                              f"({', '.join(o.name for o in failed[:5])}): {failed[0].error or 'see the checks'}")
     return [Measurement(f"{targets} single deploys, one after another", targets, round(sequential_ms, 1),
                         [round(sequential_ms, 1)], 1.0),
             Measurement(f"fleet of {targets}, {parallel} at once", targets, round(fleet_ms, 1), [round(fleet_ms, 1)],
                         round(fleet_ms / sequential_ms, 2))]
+
+
+def _copy_of(project: Project, root: Path) -> Project:
+    """The project's files and lint configuration in `root`: benchmarks write their caches, runs
+    and reports there, never into the project."""
+    for part in ("migrations", "sql", "verify", "reports/templates"):
+        if (project.root / part).is_dir():
+            shutil.copytree(project.root / part, root / part)
+    for config in (".squawk.toml", ".sqlfluff"):
+        if (project.root / config).exists():
+            shutil.copy(project.root / config, root / config)
+    return Project.at(root)
 
 
 def _generate_migrations(folder: Path, count: int) -> None:

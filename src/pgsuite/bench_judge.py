@@ -114,11 +114,13 @@ def judge_regressions(cases: list[dict], before: list[dict] | None, tolerance: f
     return judged
 
 
-def problems(doc: dict) -> list[str]:
-    """What a saved workload run says is wrong: thresholds not met, regressions."""
-    lines = [f"{doc['workload']}: threshold not met: {t['threshold']} (measured {t['value']:g})"
-             for t in doc["thresholds"] if t["state"] == "fail"]
-    lines += [f"{doc['workload']}: regression: {r['case']} {r['metric']} {r['before']:g} -> {r['now']:g} "
-              f"({r['change']:+.0%}, tolerance {doc['regression_tolerance']:.0%}) against run {doc['baseline_run']}"
-              for r in doc["regressions"] if r["state"] == "fail"]
+def problems(docs: list[dict]) -> list[str]:
+    """What saved workload runs say is wrong: thresholds not met, regressions."""
+    lines = []
+    for doc in docs:
+        lines += [f"{doc['workload']}: threshold not met: {t['threshold']} (measured {t['value']:g})"
+                  for t in doc["thresholds"] if t["state"] == "fail"]
+        lines += [f"{doc['workload']}: regression: {r['case']} {r['metric']} {r['before']:g} -> {r['now']:g} "
+                  f"({r['change']:+.0%}, tolerance {doc['regression_tolerance']:.0%}) against run {doc['baseline_run']}"
+                  for r in doc["regressions"] if r["state"] == "fail"]
     return lines

@@ -28,34 +28,28 @@ class BenchStore:
             raise ConfigError(f"cannot write the benchmark run to {path}: {exc.strerror}") from exc
         return path
 
-    def runs(self, workload: str, server: str) -> list[dict]:
-        """The workload's saved runs on this server, oldest first; unreadable files are skipped."""
+    def newest_first(self, workload: str, server: str):
+        """The workload's saved runs on this server, newest first, each read only when asked for
+        (a deploy wants one per workload, not the history); unreadable files are skipped."""
         folder = self.root / workload
-        found = []
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        for path in sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []:
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError, UnicodeDecodeError):
                 continue
             if isinstance(doc, dict) and doc.get("format") == FORMAT and doc["target"]["system_identifier"] == server:
-                found.append(doc)
-        return found
+                yield doc
 
     def baseline(self, workload: str, server: str, settings: dict) -> dict | None:
         """Runs with other settings (say, fewer rows) measured something else: never a baseline."""
-        return next((doc for doc in reversed(self.runs(workload, server))
-                     if doc.get("settings") == settings and not bench_judge.problems(doc)), None)
+        return next((doc for doc in self.newest_first(workload, server)
+                     if doc.get("settings") == settings and not bench_judge.problems([doc])), None)
 
     def latest(self, server: str) -> list[dict]:
         """The latest run of each workload on this server, by workload name."""
-        if not self.root.is_dir():
-            return []
-        latest = []
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            runs = self.runs(folder.name, server)
-            if runs:
-                latest.append(runs[-1])
-        return latest
+        folders = sorted(p for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        found = (next(self.newest_first(folder.name, server), None) for folder in folders)
+        return [doc for doc in found if doc is not None]
 
 
 def record(store: BenchStore, workload, results: list, target: dict, git_commit: str, run_id: str) -> dict:
@@ -66,8 +60,8 @@ def record(store: BenchStore, workload, results: list, target: dict, git_commit:
     server = target.get("system_identifier")
     baseline = store.baseline(workload.name, server, workload.settings)
     return {
-        "format": FORMAT, "id": run_id, "measured_at": now_iso(), "workload": workload.name, "description": workload.description, "baseline": workload.baseline,
-        "settings": workload.settings, "clients": workload.clients,
+        "format": FORMAT, "id": run_id, "measured_at": now_iso(), "workload": workload.name,
+        "description": workload.description, "baseline": workload.baseline, "settings": workload.settings, "clients": workload.clients,
         "duration_s": workload.duration if workload.clients else None,
         "repeat": None if workload.clients else workload.repeat,
         "git_commit": git_commit,

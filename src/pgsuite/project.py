@@ -34,6 +34,10 @@ class Project:
         return self.root / "reports" / "bench"
 
     @property
+    def fleets_dir(self) -> Path:
+        return self.root / "reports" / "fleets"
+
+    @property
     def templates_dir(self) -> Path:
         return self.root / "reports" / "templates"
 

@@ -151,7 +151,7 @@ def _fail_on_problems(docs: list[dict]) -> None:
     from .. import bench_judge
     from ..errors import CheckFailed
 
-    found = [line for doc in docs for line in bench_judge.problems(doc)]
+    found = bench_judge.problems(docs)
     if found:
         raise CheckFailed("\n".join(found))
 
@@ -184,7 +184,6 @@ def _workload_text(loaded, doc: dict) -> str:
                                   for r in worse) if worse else "none"))
     lines.append(f"saved: {doc['saved_to']}")
     return "\n".join(lines)
-
 
 
 def _progress():

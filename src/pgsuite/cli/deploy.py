@@ -117,7 +117,7 @@ def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_tim
     waves, outcomes = deploy_fleet(obj.project, fleet, deploy_one, continue_on_failure, progress)
     run["finished_at"], run["duration_s"] = now_iso(), round(time.perf_counter() - started, 2)
     doc = fleet_report.document(run, waves, outcomes)
-    paths = fleet_report.write(obj.project, doc, obj.project.root / "reports" / "fleets" / run["id"])
+    paths = fleet_report.write(obj.project, doc, obj.project.fleets_dir / run["id"])
     if junit:
         shutil.copyfile(paths["junit"], junit)
     for w in waves:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..report.model import status
+from ..render.junit import xml_text
 from ..report.render import environment, templates_dir
 
 TEMPLATES = {"md": "fleet.md.j2", "html": "fleet.html.j2"}
@@ -29,20 +30,13 @@ def document(run: dict, waves, outcomes) -> dict:
 def model(doc: dict, folder: Path) -> dict:
     targets = doc["targets"]
     categories: list[str] = []
-    for t in targets:
-        for found in [t["categories"]] + [s["categories"] for s in t["standbys"]]:
-            categories += [c for c in found if c not in categories]
     causes: dict[tuple, list[str]] = {}
-    for t in targets:
-        for f in t["failures"]:
-            causes.setdefault((f["status"], f["id"], f["reason"]), []).append(t["name"])
-        if t["verdict"] in ("ERROR", "NOT RUN"):
-            causes.setdefault((VERDICT_STATES[t["verdict"]], "deploy", t["error"]), []).append(t["name"])
-        for s in t["standbys"]:
-            for f in s["failures"]:
-                causes.setdefault((f["status"], f["id"], f["reason"]), []).append(f"{t['name']}/{s['name']}")
-            if s["verdict"] == "ERROR":
-                causes.setdefault(("error", "standby", s["error"]), []).append(f"{t['name']}/{s['name']}")
+    for name, entry, step in _entries(doc):
+        categories += [c for c in entry["categories"] if c not in categories]
+        for f in entry["failures"]:
+            causes.setdefault((f["status"], f["id"], f["reason"]), []).append(name)
+        if entry["verdict"] in ("ERROR", "NOT RUN"):
+            causes.setdefault((VERDICT_STATES[entry["verdict"]], step, entry["error"]), []).append(name)
     return {
         "title": "Fleet deployment report",
         "run": doc["run"],
@@ -77,6 +71,14 @@ def _rows(t: dict, categories: list[str], folder: Path) -> list[dict]:
     return rows
 
 
+def _entries(doc: dict):
+    """(name, entry, what it ran) for every target, each followed by its standbys (target/standby)."""
+    for t in doc["targets"]:
+        yield t["name"], t, "deploy"
+        for s in t["standbys"]:
+            yield f"{t['name']}/{s['name']}", s, "standby"
+
+
 def write(project, doc: dict, folder: Path) -> dict[str, Path]:
     paths = {"json": folder / "fleet.json", "md": folder / "fleet.md", "html": folder / "fleet.html",
              "junit": folder / "fleet.xml"}
@@ -106,26 +108,25 @@ def junit(doc: dict) -> str:
     """One testsuite per target (and per standby), one testcase per category (and one for the deploy)."""
     suites = ET.Element("testsuites", name="pgsuite fleet", tests="0", failures="0", errors="0")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    entries = [t for target in doc["targets"]
-               for t in [target] + [{**s, "name": f"{target['name']}/{s['name']}"} for s in target["standbys"]]]
-    for t in entries:
-        suite = ET.SubElement(suites, "testsuite", name=t["name"])
+    for entry_name, t, _ in _entries(doc):
+        suite = ET.SubElement(suites, "testsuite", name=entry_name)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         cases = [("deploy", {"PASS": "pass", "FAIL": "pass"}.get(t["verdict"], VERDICT_STATES[t["verdict"]]),
                   t["error"])]
-        cases += [(name, state, "; ".join(f"{f['id']}: {f['reason']}" for f in t["failures"] if f["category"] == name))
-                  for name, state in t["categories"].items()]
-        for name, state, message in cases:
-            case = ET.SubElement(suite, "testcase", classname=t["name"], name=name)
+        cases += [(category, state, "; ".join(f"{f['id']}: {f['reason']}" for f in t["failures"]
+                                              if f["category"] == category))
+                  for category, state in t["categories"].items()]
+        for case_name, state, message in cases:
+            case = ET.SubElement(suite, "testcase", classname=entry_name, name=case_name)
             counts["tests"] += 1
             if state == "fail":
-                ET.SubElement(case, "failure", message=_clean(message or "failed"))
+                ET.SubElement(case, "failure", message=_message(message, "failed"))
                 counts["failures"] += 1
             elif state == "error":
-                ET.SubElement(case, "error", message=_clean(message or "error"))
+                ET.SubElement(case, "error", message=_message(message, "error"))
                 counts["errors"] += 1
             elif state == "not run":
-                ET.SubElement(case, "skipped", message=_clean(message or "not run"))
+                ET.SubElement(case, "skipped", message=_message(message, "not run"))
                 counts["skipped"] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
@@ -135,6 +136,6 @@ def junit(doc: dict) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _clean(text: str) -> str:
-    """XML 1.0 cannot carry control characters (a detail may hold any byte a server sent)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)[:2000]
+def _message(text: str, default: str) -> str:
+    """A case's message: what XML 1.0 can hold (a detail may hold any byte a server sent), 2,000 at most."""
+    return xml_text(text or default)[:2000]

@@ -14,7 +14,7 @@ from .. import db
 from ..errors import PgsuiteError
 from ..results import now_iso
 from ..target import Target
-from . import failures, standby
+from . import standby, summary
 from .file import Fleet, FleetTarget
 
 
@@ -80,15 +80,12 @@ def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout
     except Exception as exc:  # a bug must not take the other targets down: it is this target's error
         outcome.error = f"internal error: {type(exc).__name__}: {exc}"
     else:
-        results = done.results
-        outcome.verdict = results.verdict
-        outcome.run_id = results.run["id"]
+        for key, value in summary(done.results).items():
+            setattr(outcome, key, value)
         outcome.report = str(done.report_paths["md"])
-        outcome.migration_head = results.deployment.get("migration_head")
-        outcome.categories = {c["name"]: c["status"] for c in results.categories()}
-        outcome.failures = failures(results)
+        outcome.migration_head = done.results.deployment.get("migration_head")
         try:
-            outcome.standbys = standby.check(project, target, standby_timeout, lambda n, m: progress(n, m))
+            outcome.standbys = standby.check(project, target, standby_timeout, progress)
         except PgsuiteError as exc:  # the primary went away after its deploy
             outcome.verdict, outcome.error = "ERROR", f"standbys not checked: {str(exc).strip()}"
         if outcome.verdict == "PASS" and any(s["verdict"] != "PASS" for s in outcome.standbys):

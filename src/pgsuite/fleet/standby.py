@@ -10,7 +10,7 @@ from ..errors import CheckFailed, ConfigError, PgsuiteError
 from ..report import render
 from ..report.runs import RunStore, new_run_id
 from ..results import Result
-from . import failures
+from . import summary
 from .file import FleetTarget
 
 POLL_S = 0.05
@@ -52,9 +52,7 @@ def _one(project, target: FleetTarget, standby, position: str, timeout: float, i
     store = RunStore(project.runs_dir)
     store.save(results)
     paths = render.write_reports(project, results, store.compare(results), store.root / results.run["id"])
-    outcome.update(verdict=results.verdict, run_id=results.run["id"], report=str(paths["md"]),
-                   categories={c["name"]: c["status"] for c in results.categories()},
-                   failures=failures(results))
+    outcome.update(summary(results), report=str(paths["md"]))
     progress(f"{target.name}/{standby.name}", f"{outcome['verdict']} (replayed after {waited:.2f} s)")
     return outcome
 

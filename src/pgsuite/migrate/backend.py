@@ -60,7 +60,8 @@ class LockedBackend(PostgresqlPsycopgBackend):
         session blocked there holds a snapshot, which CREATE INDEX CONCURRENTLY in the run that
         holds the lock waits for, while that session waits for the lock: a deadlock. Between two
         tries this session has no statement open, so a concurrent index build never waits on it."""
-        self._refuse_a_transaction_pooler()
+        if not self._lock_depth:  # re-entered (yoyo's own lock()): already checked and held
+            self._refuse_a_transaction_pooler()
         budget_ms = self.connection.execute(
             "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'").fetchone()[0]
         deadline = time.monotonic() + budget_ms / 1000 if budget_ms else None  # 0: wait for ever
@@ -74,7 +75,7 @@ class LockedBackend(PostgresqlPsycopgBackend):
                 raise LockTimeout(f"the migration lock is held by {who}; gave up after lock_timeout={self.lock_timeout}")
             time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic())))
             pause = min(pause * 2, 0.5)
-        if not self.connection.execute(queries.load("migration_lock_held"), self._lock_parts()).fetchone()[0]:
+        if not self.connection.execute(queries.load("migration_lock_held"), {"key": MIGRATION_LOCK_KEY}).fetchone()[0]:
             raise ConfigError(POOLER_MESSAGE.format(
                 evidence="the lock this session took is not held by the backend it is talking to now"))
         self._lock_depth += 1
@@ -93,11 +94,6 @@ class LockedBackend(PostgresqlPsycopgBackend):
             evidence = (f"two client connections were served by the same backend (pid {first})" if beside == first
                         else f"this connection's backend changed between two statements (pid {first}, then {again})")
             raise ConfigError(POOLER_MESSAGE.format(evidence=evidence))
-
-    @staticmethod
-    def _lock_parts() -> dict:
-        """The bigint key as pg_locks shows it: classid the high half, objid the low, objsubid 1."""
-        return {"classid": MIGRATION_LOCK_KEY >> 32, "objid": MIGRATION_LOCK_KEY & 0xFFFFFFFF}
 
     def release_lock(self) -> None:
         if self._lock_depth and not self.connection.closed:

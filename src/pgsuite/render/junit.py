@@ -24,17 +24,17 @@ def render(results: RunResults) -> str:
                               failures=str(cat["fail"]), errors=str(cat["error"]), skipped=str(cat["skip"]),
                               time=f"{sum(c.duration_ms for c in checks) / 1000:.3f}")
         for c in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"pgsuite.{c.category}", name=_xml(c.id),
+            case = ET.SubElement(suite, "testcase", classname=f"pgsuite.{c.category}", name=xml_text(c.id),
                                  time=f"{c.duration_ms / 1000:.3f}")
-            reason = _xml((c.detail.strip().splitlines() or [c.title])[0])
+            reason = xml_text((c.detail.strip().splitlines() or [c.title])[0])
             if c.status == "fail":
-                ET.SubElement(case, "failure", message=reason, type=_xml(c.title)).text = _body(c)
+                ET.SubElement(case, "failure", message=reason, type=xml_text(c.title)).text = _body(c)
             elif c.status == "error":
-                ET.SubElement(case, "error", message=reason, type=_xml(c.title)).text = _body(c)
+                ET.SubElement(case, "error", message=reason, type=xml_text(c.title)).text = _body(c)
             elif c.status == "skip":
                 ET.SubElement(case, "skipped", message=reason or "not run")
             elif c.status == "warn":
-                ET.SubElement(case, "system-out").text = _xml("warning: " + c.detail)
+                ET.SubElement(case, "system-out").text = xml_text("warning: " + c.detail)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
@@ -44,8 +44,9 @@ def _body(check) -> str:
         parts.append(f"fix: {check.remediation}")
     if check.sql:
         parts.append(f"sql:\n{check.sql.strip()}")
-    return _xml("\n".join(p for p in parts if p))
+    return xml_text("\n".join(p for p in parts if p))
 
 
-def _xml(text: str) -> str:
+def xml_text(text: str) -> str:
+    """The text without the characters XML 1.0 cannot hold."""
     return _NOT_XML.sub("", text or "")

@@ -59,10 +59,3 @@ def _row(c: dict) -> dict:
             "tps": "" if c.get("tps") is None else f"{c['tps']:,.1f}",
             "tps_ratio": "" if c.get("tps_ratio") is None else f"{c['tps_ratio']:.2f}",
             "writer_max": "" if c.get("writer_max_ms") is None else f"{c['writer_max_ms']:.1f}"}
-
-
-def problems(docs: list[dict]) -> list[str]:
-    """Thresholds not met and regressions, across the workloads."""
-    from ..bench_judge import problems as judged
-
-    return [line for doc in docs for line in judged(doc)]

@@ -52,7 +52,10 @@ def discover(folder: Path, cache_dir: Path | None = None) -> Scenarios:
     cache = _clean_files(cache_dir) if cache_dir else None
     setup_path = folder / "_setup.sql"
     setup = _checked(setup_path, cache) if setup_path.exists() else ""
-    return Scenarios(folder, tuple((p, _checked(p, cache)) for p in paths), setup)
+    found = Scenarios(folder, tuple((p, _checked(p, cache)) for p in paths), setup)
+    if cache is not None:
+        cache.prune()
+    return found
 
 
 def _clean_files(folder: Path) -> ContentCache:
@@ -72,7 +75,6 @@ def _checked(path: Path, cache: ContentCache | None = None) -> str:
     _check(path, text)
     if cache is not None:
         cache.put(raw, True)
-        cache.prune()
     return text
 
 
