@@ -1,9 +1,12 @@
 -- Who is calling, for which org, and the argument check every API function shares.
 -- Internal helpers live in app_private, which no API role can use: PostgREST exposes only the
 -- documented functions, and a helper is reached only through them (as their owner).
--- Every function pins search_path to pg_catalog, pg_temp: pg_catalog first for every
+-- Every PL/pgSQL function pins search_path to pg_catalog, pg_temp: pg_catalog first for every
 -- unqualified built-in, the caller's temporary schema last (an empty search_path would search it
 -- FIRST for types and relations), and everything of the schema is named with its schema.
+-- The one-expression helpers are SQL-standard bodies (RETURN ...): parsed and bound to their
+-- objects when created (pg_catalog first), so no caller's search_path reaches them, and without
+-- a SET clause PostgreSQL inlines them into the calling statement (no call, no plan of their own).
 -- SQLSTATEs raised here are documented in README.md ("Errors").
 
 -- The tenant: the org_id claim of the PostgREST/Supabase JWT. Policies call it as
@@ -13,19 +16,13 @@
 CREATE OR REPLACE FUNCTION app_private.request_org_id()
 RETURNS uuid
 LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'org_id')::uuid
-$$;
+RETURN (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'org_id')::uuid;
 
 -- Who did it, for the audit trail: the JWT subject, else the session's login role.
 CREATE OR REPLACE FUNCTION app_private.request_actor()
 RETURNS text
 LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', session_user::text)
-$$;
+RETURN coalesce(nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub', session_user::text);
 
 -- The org a caller may act on. A SECURITY DEFINER function bypasses RLS, so it asks this itself.
 -- The caller is the role set by SET ROLE (PostgREST), else the login role: inside a definer

@@ -166,6 +166,34 @@ def test_a_malicious_search_path_does_not_change_what_definer_functions_call(pop
         assert conn.execute("SELECT count(*) AS n FROM evil.appointments").fetchone()["n"] == 0
 
 
+def test_a_shadowed_current_setting_does_not_forge_the_claim_or_the_actor(populated):
+    """The claim helpers (request_org_id, request_actor) are SQL-standard bodies without a SET
+    clause, inlined into the policies and the definer functions: bound to pg_catalog's functions
+    when created, so a caller's search_path cannot swap what they call."""
+    w = populated
+    with session(w.dsn) as conn:
+        conn.execute("CREATE SCHEMA evil_claims")
+        conn.execute("GRANT USAGE, CREATE ON SCHEMA evil_claims TO authenticated")
+    forged = f'{{"org_id": "{w.b.org}", "sub": "forged"}}'
+    with session(w.dsn, "authenticated", w.a.org) as conn:
+        conn.execute("CREATE FUNCTION evil_claims.current_setting(text, boolean) RETURNS text"
+                     f" LANGUAGE sql AS $$ SELECT '{forged}'::text $$")
+        conn.execute("SET search_path = evil_claims, pg_catalog, public")
+        assert "forged" in conn.execute("SELECT current_setting('request.jwt.claims', true) AS c").fetchone()["c"]
+        seen = {r["org_id"] for r in conn.execute("SELECT org_id FROM public.appointments")}
+        assert seen == {w.a.org}  # the policies read the real claim
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT public.book_appointment_with_lock(%s, %s, %s, %s, %s)",
+                         (w.b.org, w.b.staff[1], w.b.customers[0], T, T2))
+        booked = conn.execute("SELECT public.book_appointment_with_lock(%s, %s, %s, %s, %s) AS r",
+                              (w.a.org, w.a.staff[1], w.a.customers[0], T, T2)).fetchone()["r"]
+        assert booked["success"], booked
+    with session(w.dsn) as conn:
+        actor = conn.execute("SELECT actor FROM public.appointment_audit_log WHERE appointment_id = %s",
+                             (booked["appointment_id"],)).fetchone()["actor"]
+    assert actor == "user-1"  # the real claim's subject
+
+
 def test_catalog_shows_pinned_search_path_and_named_grants(populated):
     with session(populated.dsn) as conn:
         definers = conn.execute(
@@ -198,7 +226,8 @@ def test_rls_is_forced_with_three_policies_per_table_and_the_claim_is_an_initpla
         assert r["policies"] == [f"{r['relname']}_{p}" for p in ("org_isolation", "owner_access", "service_role_bypass")]
     with session(w.dsn, "authenticated", w.a.org) as conn:
         plan = "\n".join(r["QUERY PLAN"] for r in conn.execute("EXPLAIN (VERBOSE) SELECT * FROM appointments"))
-    assert "InitPlan" in plan and "Output: app_private.request_org_id()" in plan  # evaluated once, not per row
+    # evaluated once, not per row: an InitPlan, whose output is request_org_id() inlined (a RETURN body)
+    assert "InitPlan" in plan and "current_setting('request.jwt.claims'::text, true)" in plan.split("InitPlan", 1)[1]
 
 
 def test_service_role_sees_every_org_but_cannot_forge_the_audit_log(populated):

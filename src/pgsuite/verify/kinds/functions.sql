@@ -17,7 +17,9 @@ SELECT n.nspname AS schema,
                        WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
                        ORDER BY 1)
        END::text[] AS execute,
-       CASE WHEN l.lanname IN ('c', 'internal') THEN NULL ELSE p.prosrc END AS body
+       CASE WHEN l.lanname IN ('c', 'internal') THEN NULL
+            WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)  -- a RETURN / BEGIN ATOMIC body
+            ELSE p.prosrc END AS body
 FROM pg_proc AS p
 JOIN pg_namespace AS n ON n.oid = p.pronamespace
 JOIN pg_language AS l ON l.oid = p.prolang
