@@ -75,6 +75,10 @@ MUTATIONS = [
      ["schema app_private: grants to authenticated: expected [], found [USAGE]"]),
     ("change a private helper", "ALTER FUNCTION app_private.authorize_org(uuid) SECURITY DEFINER",
      ["catalog.function.app_private.authorize_org(uuid)", "expected security_definer false, found true"]),
+    ("replace a SQL-standard body (RETURN)",
+     "CREATE OR REPLACE FUNCTION app_private.booking_lock_key(p_org_id uuid, p_staff_id uuid)"
+     " RETURNS bigint LANGUAGE sql IMMUTABLE RETURN 42",
+     ["catalog.function.app_private.booking_lock_key(uuid, uuid)", "body differs", "42"]),
     ("give a table to another owner", "ALTER TABLE appointments OWNER TO service_role",
      ["catalog.table.public.appointments.privileges", "table appointments: expected owner postgres, found service_role"]),
     ("add an undeclared schema", "CREATE SCHEMA scratch",
