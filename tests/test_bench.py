@@ -2,25 +2,58 @@
 (The figures themselves are read from a real `pgsuite bench` run, never asserted here.)"""
 
 import json
+import os
 
+import psycopg
 import pytest
 import yaml
 
 from helpers import ROOT, pgsuite, query
 
+from pgsuite import bench, bench_pgtap
 from pgsuite.verify import kinds
 from pgsuite.verify.compare import _areas as areas
+
+
+def pgtap_available(dsn: str) -> bool:
+    available = query(dsn, "SELECT count(*) FROM pg_available_extensions WHERE name = 'pgtap'") == [(1,)]
+    if os.environ.get("PGSUITE_TEST_EXPECT_PGTAP"):  # CI installs it for PostgreSQL 15
+        assert available, "pgtap should be installed on this server"
+    return available
 
 
 def test_bench_verify_reports_ratios_and_drops_its_scratch_database(db):
     out = pgsuite("--project", str(ROOT), "bench", "verify", "--tables", "20", "--repeat", "1", "--format", "json",
                   "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown = json.loads(out.stdout)
+    baseline, grown, pgtap = json.loads(out.stdout)
     assert baseline["case"] == "schema" and baseline["ratio"] == 1.0
     per_table = len(areas(kinds.by_name("tables")))  # one catalog check per area of a table
     assert grown["case"] == "schema + 20 tables" and grown["objects"] == baseline["objects"] + 20 * per_table
+    assert pgtap["case"] == "pgTAP, schema + 20 tables"
+    if pgtap_available(db):  # every assertion held (else the bench fails), timed like pgsuite's cases
+        assert pgtap["objects"] > grown["objects"] and pgtap["median_ms"] > 0 and pgtap["ratio"] > 0
+        assert pgtap["note"].startswith("pgTAP took ") and "x pgsuite's time on the same objects" in pgtap["note"]
+    else:  # said, never a figure
+        assert (pgtap["median_ms"], pgtap["ratio"], pgtap["runs"]) == (None, None, [])
+        assert pgtap["note"] == "pgTAP baseline not run: the server has no pgtap extension (Debian: postgresql-NN-pgtap)"
     assert query(db, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_bench_%%'") == [(0,)]
+
+
+def test_a_pgtap_assertion_that_does_not_hold_stops_the_baseline_naming_it(db):
+    if not pgtap_available(db):
+        pytest.skip("the server has no pgtap extension (the case above checks that bench verify says so)")
+    query(db, "CREATE SCHEMA IF NOT EXISTS pgtap_probe")
+    query(db, "CREATE EXTENSION IF NOT EXISTS pgtap SCHEMA pgtap_probe")
+    try:
+        with psycopg.connect(db) as conn:
+            conn.execute("SET search_path = pgtap_probe, pg_catalog")
+            wrong = bench_pgtap._call("has_table", bench_pgtap._n("pg_catalog"), bench_pgtap._n("no_such_table"),
+                                      bench_pgtap._t("table pg_catalog.no_such_table"))
+            with pytest.raises(RuntimeError, match=r"the pgTAP baseline fails \(not ok 1 - table pg_catalog.no_such_t"):
+                bench_pgtap.run(conn, [wrong])
+    finally:
+        query(db, "DROP SCHEMA pgtap_probe CASCADE")
 
 
 def test_a_project_without_its_own_table_generator_is_measured_with_generic_tables(db, project_copy):
@@ -29,7 +62,7 @@ def test_a_project_without_its_own_table_generator_is_measured_with_generic_tabl
     out = pgsuite("--project", str(project_copy.root), "bench", "verify", "--tables", "5", "--repeat", "1",
                   "--format", "json", "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown = json.loads(out.stdout)
+    baseline, grown, _ = json.loads(out.stdout)
     per_table = len(areas(kinds.by_name("tables"))) + 1  # and one check of its identity sequence
     assert grown["objects"] == baseline["objects"] + (5 + 1) * per_table  # and their parent table
 
@@ -151,7 +184,7 @@ def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project
                   "--repeat", "1", "--targets", "2", "--format", "json", "--dsn", db, timeout=600)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert [m["case"] for m in report["verify"]] == ["schema", "schema + 3 tables"]
+    assert [m["case"] for m in report["verify"]] == ["schema", "schema + 3 tables", "pgTAP, schema + 3 tables"]
     assert report["lint"][0]["case"] == "project, cold" and len(report["lint"]) == 4
     assert [m["case"] for m in report["fleet"]] == ["2 single deploys, one after another", "fleet of 2, 8 at once"]
     assert [(w["workload"], [c["case"] for c in w["cases"]]) for w in report["workloads"]] == [("tiny", ["one", "two"])]
@@ -159,3 +192,14 @@ def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project
     (project_copy.root / "bench" / "broken.yaml").write_text("cases: {one: SELECT 1}\nbaseline: nope\n")
     out = pgsuite("--project", str(project_copy.root), "bench", "all", "--dsn", db)
     assert out.returncode == 2 and "broken.yaml: baseline: must name one of the cases" in out.stderr
+
+
+def test_the_pgtap_baseline_runs_as_each_owner_kind(owned_db):
+    """Debian's pgTAP needs no superuser: an owner that is not one (a managed service's) creates
+    it in a database of its own and runs the baseline over the deployed schema."""
+    kind, dsn = owned_db
+    measured = bench._measure_pgtap("pgTAP, schema", dsn, 1, baseline_ms=1.0, pgsuite_ms=1.0)
+    if not pgtap_available(dsn):
+        assert measured.median_ms is None and "the server has no pgtap extension" in measured.note
+    else:  # the deployed schema's own objects, every assertion held
+        assert measured.objects > 500 and measured.median_ms > 0 and measured.note.startswith("pgTAP took "), kind

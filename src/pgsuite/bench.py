@@ -6,7 +6,9 @@ tenth), in a copy of the project in a temporary folder; median of R runs, no dat
 
 verify: the project's schema alone (the baseline), then the schema plus N generated tables
 (the project's verify/bench_tables.sql when it has one, shaped like its own; generic ones if not), each verified against a snapshot of itself, median of R runs. Runs in a scratch
-database created on the target server and dropped afterwards.
+database created on the target server and dropped afterwards. Where the server has pgTAP, the
+same objects of the grown schema are also asserted by a pgTAP suite (bench_pgtap), timed the same
+way; where it has not, that case says it was not run, and why.
 """
 
 import shutil
@@ -16,11 +18,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db, queries
+from . import bench_pgtap, db, queries
 from .errors import ConfigError
 from .migrate import runner
 from .project import Project
-from .verify import snapshot
+from .verify import catalog, snapshot
+from .verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
 from .verify.run import verify
 
 
@@ -28,13 +31,14 @@ from .verify.run import verify
 class Measurement:
     case: str
     objects: int  # checks run
-    median_ms: float
+    median_ms: float | None  # None: not run (the note says why)
     runs: list[float]
-    ratio: float  # median / the baseline's median
+    ratio: float | None  # median / the baseline's median
+    note: str = ""  # a line under the table: a comparison, or why the case was not run
 
     @property
-    def per_object_ms(self) -> float:
-        return self.median_ms / self.objects if self.objects else 0.0
+    def per_object_ms(self) -> float | None:
+        return None if self.median_ms is None else (self.median_ms / self.objects if self.objects else 0.0)
 
 
 def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5) -> list[Measurement]:
@@ -48,10 +52,31 @@ def bench_verify(project: Project, dsn: str, tables: int = 1000, repeat: int = 5
             pinned = Path(tmp) / "with_tables.yaml"
             pinned.write_text(snapshot.snapshot(target), encoding="utf-8")
             grown = _measure(f"schema + {tables} tables", project, target, pinned, repeat)
+        pgtap = _measure_pgtap(f"pgTAP, schema + {tables} tables", target, repeat, baseline[2], grown[2])
     return [
         Measurement(baseline[0], baseline[1], baseline[2], baseline[3], 1.0),
         Measurement(grown[0], grown[1], grown[2], grown[3], round(grown[2] / baseline[2], 2)),
+        pgtap,
     ]
+
+
+def _measure_pgtap(case: str, target: str, repeat: int, baseline_ms: float, pgsuite_ms: float) -> Measurement:
+    """After pgsuite's runs (the extension is not in the snapshot they verify against)."""
+    with db.connect(target) as conn:
+        if not bench_pgtap.available(conn):
+            return Measurement(case, 0, None, [], None, "pgTAP baseline not run: the server has no pgtap extension "
+                                                        "(Debian: postgresql-NN-pgtap)")
+        conn.commit()
+        tests = bench_pgtap.assertions(catalog.read(conn, DEFAULT_EXCLUDED_SCHEMAS).document)
+        conn.execute("CREATE SCHEMA pgtap")  # the scratch database is the bench role's own: it may
+        conn.execute("CREATE EXTENSION pgtap SCHEMA pgtap")  # (Debian's pgtap needs no superuser)
+        conn.execute("SET search_path = pgtap, pg_catalog")
+        conn.commit()
+        runs = [round(bench_pgtap.run(conn, tests), 1) for _ in range(repeat)]
+    median = statistics.median(runs)
+    return Measurement(case, len(tests), median, runs, round(median / baseline_ms, 2),
+                       f"pgTAP took {median / pgsuite_ms:.2f}x pgsuite's time on the same objects "
+                       f"({len(tests)} assertions; pgsuite also checks bodies, settings and RLS, and runs lints and scenarios)")
 
 
 def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list[Measurement]:

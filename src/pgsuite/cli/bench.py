@@ -197,13 +197,17 @@ def _show(measurements, fmt: str, unit: str) -> None:
 
 
 def _measurements_json(measurements) -> list[dict]:
-    return [{**m.__dict__, "per_object_ms": round(m.per_object_ms, 3)} for m in measurements]
+    return [{**m.__dict__, "per_object_ms": None if m.per_object_ms is None else round(m.per_object_ms, 3)}
+            for m in measurements]
 
 
 def _measurements_text(measurements, unit: str) -> str:
     per = f"ms/{unit.rstrip('s')}"
     lines = [f"{'case':<38} {unit:>7} {'median ms':>10} {per:>9} {'ratio':>6}  runs (ms)"]
     for m in measurements:
-        lines.append(f"{m.case:<38} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
-                     f"{', '.join(f'{r:.0f}' for r in m.runs)}")
-    return "\n".join(lines)
+        if m.median_ms is None:
+            lines.append(f"{m.case:<38} {'not run':>7}")
+        else:
+            lines.append(f"{m.case:<38} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
+                         f"{', '.join(f'{r:.0f}' for r in m.runs)}")
+    return "\n".join(lines + [m.note for m in measurements if m.note])
