@@ -125,7 +125,19 @@ def test_the_projects_workloads_run_small_check_their_invariants_and_leave_nothi
 
     booking = bench_run(project_copy.root, db, "booking", "--repeat", "20")
     assert booking.returncode == 0, booking.stderr  # its check: no overlap, one audit row per booking
+    # `pgsuite bench WORKLOAD` is `pgsuite bench run WORKLOAD`
+    short = pgsuite("--project", str(project_copy.root), "bench", "booking", "--repeat", "20", "--dsn", db,
+                    "--format", "json", timeout=600)
+    assert short.returncode == 0, short.stderr
+    assert [c["case"] for c in json.loads(short.stdout)["cases"]] == [c["case"] for c in json.loads(booking.stdout)["cases"]]
     assert scratch_databases(db) == [(0,)]
+
+
+def test_a_name_that_is_neither_a_command_nor_a_workload_exits_2_naming_both(project_copy):
+    out = pgsuite("--project", str(project_copy.root), "bench", "bookings")
+    assert out.returncode == 2
+    assert ("no command or workload 'bookings': commands all, fleet, lint, run, verify; "
+            "this project's workloads booking, cleanup, contention, locking, metrics") in out.stderr
 
 
 def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_path):

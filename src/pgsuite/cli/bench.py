@@ -9,9 +9,31 @@ from .. import bench as bench_lib
 from . import Context, dsn_option, emit, format_option, main, on_terminal, output_option
 
 
-@main.group()
+class WorkloadGroup(click.Group):
+    """`pgsuite bench WORKLOAD` for each of the project's workloads (bench/WORKLOAD.yaml): the same
+    as `pgsuite bench run WORKLOAD`. The commands of the group come first."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        obj = ctx.find_object(Context)
+        if command is not None or obj is None:
+            return command
+        workloads = sorted(p.stem for p in (obj.project.root / "bench").glob("*.yaml"))
+        if name not in workloads:
+            raise click.UsageError(f"no command or workload {name!r}: commands {', '.join(self.list_commands(ctx))}; "
+                                   f"this project's workloads {', '.join(workloads) or '(none: bench/ holds no .yaml)'}",
+                                   ctx)
+        return click.Command(
+            name, params=[p for p in bench_run.params if p.name != "workload"],
+            help=f"Run the project's workload bench/{name}.yaml (as `pgsuite bench run {name}`).",
+            callback=lambda **options: click.get_current_context().invoke(bench_run, workload=name, **options))
+
+
+@main.group(cls=WorkloadGroup)
 def bench():
-    """Benchmarks, reported as ratios against a baseline measured in the same run."""
+    """Benchmarks, reported as ratios against a baseline measured in the same run.
+
+    `pgsuite bench WORKLOAD` runs the project's bench/WORKLOAD.yaml, as `pgsuite bench run WORKLOAD`."""
 
 
 @bench.command("verify")
