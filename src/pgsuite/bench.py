@@ -76,7 +76,8 @@ def _measure_pgtap(case: str, target: str, repeat: int, baseline_ms: float, pgsu
     median = statistics.median(runs)
     return Measurement(case, len(tests), median, runs, round(median / baseline_ms, 2),
                        f"pgTAP took {median / pgsuite_ms:.2f}x pgsuite's time on the same objects "
-                       f"({len(tests)} assertions; pgsuite also checks bodies, settings and RLS, and runs lints and scenarios)")
+                       f"({len(tests)} assertions; pgsuite also checks bodies, settings and RLS, "
+                       "and runs lints and scenarios)")
 
 
 def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list[Measurement]:

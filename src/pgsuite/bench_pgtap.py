@@ -44,7 +44,7 @@ def run(conn, tests: list[sql.Composable]) -> float:
     failed = [line for line in lines if line.startswith("not ok") or line.startswith("# Looks like")]
     if failed:
         raise RuntimeError(f"bench verify: the pgTAP baseline fails ({failed[0].splitlines()[0]}): "
-                          "a bug of pgsuite's generator")
+                           "a bug of pgsuite's generator")
     return elapsed
 
 

@@ -98,13 +98,18 @@ class CaseResult:
     distribution: tuple[float, ...] = ()  # the latency (ms) at each percentile 0, 1, ... 100
 
 
+def names(project: Project) -> list[str]:
+    """The project's workloads: bench/*.yaml, by name."""
+    return sorted(p.stem for p in (project.root / "bench").glob("*.yaml"))
+
+
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     """bench/NAME.yaml of the project (or a path to a workload file), validated."""
     from .verify import yamlfile  # plain data only: no tags, no alias bombs
 
     path = Path(name) if name.endswith((".yaml", ".yml")) else project.root / "bench" / f"{name}.yaml"
     if not path.is_file():
-        known = sorted(p.stem for p in (project.root / "bench").glob("*.yaml"))
+        known = names(project)
         raise ConfigError(f"{path}: no such workload" + (f" (this project has: {', '.join(known)})" if known else ""))
     data, _ = yamlfile.load(path)
     if not isinstance(data, dict):

@@ -168,6 +168,11 @@ def progress_printer():
     return show
 
 
+def fleet_progress(name: str, message: str) -> None:
+    """A fleet's step on one of its targets, on stderr (several run at once: each line names it)."""
+    click.echo(f"  [{name}] {message}", err=True)
+
+
 class LazyGroup(click.Group):
     """Imports a command's module when the command is asked for (click's documented lazy loading)."""
 

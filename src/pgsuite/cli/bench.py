@@ -18,11 +18,13 @@ class WorkloadGroup(click.Group):
         obj = ctx.find_object(Context)
         if command is not None or obj is None:
             return command
-        workloads = sorted(p.stem for p in (obj.project.root / "bench").glob("*.yaml"))
+        from .. import bench_workload
+
+        workloads = bench_workload.names(obj.project)
         if name not in workloads:
-            raise click.UsageError(f"no command or workload {name!r}: commands {', '.join(self.list_commands(ctx))}; "
-                                   f"this project's workloads {', '.join(workloads) or '(none: bench/ holds no .yaml)'}",
-                                   ctx)
+            raise click.UsageError(
+                f"no command or workload {name!r}: commands {', '.join(self.list_commands(ctx))}; "
+                f"this project's workloads {', '.join(workloads) or '(none: bench/ holds no .yaml)'}", ctx)
         return click.Command(
             name, params=[p for p in bench_run.params if p.name != "workload"],
             help=f"Run the project's workload bench/{name}.yaml (as `pgsuite bench run {name}`).",
@@ -125,8 +127,8 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, 
     """Every benchmark in turn: verify, lint, and each of the project's workloads (bench/*.yaml)."""
     from .. import bench_workload
 
-    names = sorted(p.stem for p in (obj.project.root / "bench").glob("*.yaml"))
-    workloads = [bench_workload.load(obj.project, name, repeat) for name in names]  # all checked first
+    workloads = [bench_workload.load(obj.project, name, repeat)  # all checked first
+                 for name in bench_workload.names(obj.project)]
     for loaded in workloads:
         if duration is not None:
             loaded.duration = duration

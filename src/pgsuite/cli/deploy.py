@@ -15,8 +15,8 @@ from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve
 from ..migrate.retry import LockRetry
-from . import (Context, allow_unsafe_option, dsn_option, emit, lock_retry_options, lock_timeout_option, main,
-               output_option, progress_printer)
+from . import (Context, allow_unsafe_option, dsn_option, emit, fleet_progress, lock_retry_options,
+               lock_timeout_option, main, output_option, progress_printer)
 
 junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=None,
                             help="Also write the run as JUnit XML to this file (for CI).")
@@ -107,14 +107,11 @@ def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_tim
     def deploy_one(project, target):
         return deploy_lib.deploy(project, target, lock_timeout=lock_timeout, allow_unsafe=allow_unsafe, policy=policy)
 
-    def progress(name, message):
-        click.echo(f"  [{name}] {message}", err=True)
-
     run = {"id": new_run_id(), "started_at": now_iso(), "tool": f"pgsuite {__version__}",
            "fleet_file": str(fleet.path)}
     click.echo(f"fleet: {len(fleet.targets)} target(s) in {len(fleet.waves)} wave(s) from {fleet.path}")
     started = time.perf_counter()
-    waves, outcomes = deploy_fleet(obj.project, fleet, deploy_one, continue_on_failure, progress)
+    waves, outcomes = deploy_fleet(obj.project, fleet, deploy_one, continue_on_failure, fleet_progress)
     run["finished_at"], run["duration_s"] = now_iso(), round(time.perf_counter() - started, 2)
     doc = fleet_report.document(run, waves, outcomes)
     paths = fleet_report.write(obj.project, doc, obj.project.fleets_dir / run["id"])

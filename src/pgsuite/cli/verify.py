@@ -9,7 +9,7 @@ import click
 from ..errors import EXIT_CHECK_FAILED
 from ..render import text as render_text
 from ..verify import run as verify_run
-from . import Context, dsn_option, emit, main, output_option
+from . import Context, dsn_option, emit, fleet_progress, main, output_option
 
 
 @main.group(invoke_without_command=True)
@@ -78,10 +78,7 @@ def _verify_fleet(obj: Context, fleet_file, against, with_scenarios, fmt, output
 
     fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
 
-    def progress(name, message):
-        click.echo(f"  [{name}] {message}", err=True)
-
-    outcomes = fleet_verify.verify_fleet(obj.project, fleet, against, with_scenarios, progress)
+    outcomes = fleet_verify.verify_fleet(obj.project, fleet, against, with_scenarios, fleet_progress)
     found = fleet_verify.differences(outcomes)
     what = f"the catalog of {against}" if against else "verify/"
     if fmt == "json":
