@@ -13,9 +13,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_MIGRATIONS = sorted(p.name[:-4] for p in (ROOT / "migrations").glob("*.sql") if not p.name.endswith(".rollback.sql"))
 
 
+# what would choose a target other than the one a test names (libpq's own variables included)
+TARGET_VARS = ("PGSUITE_DSN", "DATABASE_URL", "PGSERVICE", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
+               "PGPASSWORD", "PGPASSFILE", "PGSERVICEFILE", "PGCONNECT_TIMEOUT")
+
+
 def pgsuite(*args, env=None, timeout=120, **kwargs) -> subprocess.CompletedProcess:
-    """Run the real `pgsuite` command in a subprocess."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("PGSUITE_DSN", "DATABASE_URL")}
+    """Run the real `pgsuite` command in a subprocess, with no target in its environment but the
+    test's own (`env`)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in TARGET_VARS}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "pgsuite", *args],

@@ -40,7 +40,7 @@ def test_bench_verify_reports_ratios_and_drops_its_scratch_database(db):
     out = pgsuite("--project", str(ROOT), "bench", "verify", "--tables", "20", "--repeat", "1", "--format", "json",
                   "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown, pgtap = json.loads(out.stdout)
+    baseline, grown, pgtap = json.loads(out.stdout)["cases"]
     assert baseline["case"] == "schema" and baseline["ratio"] == 1.0
     per_table = len(areas(kinds.by_name("tables")))  # one catalog check per area of a table
     assert grown["case"] == "schema + 20 tables" and grown["objects"] == baseline["objects"] + 20 * per_table
@@ -61,7 +61,7 @@ def test_a_project_without_its_own_table_generator_is_measured_with_generic_tabl
     out = pgsuite("--project", str(project_copy.root), "bench", "verify", "--tables", "5", "--repeat", "1",
                   "--format", "json", "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown, _ = json.loads(out.stdout)
+    baseline, grown, _ = json.loads(out.stdout)["cases"]
     per_table = len(areas(kinds.by_name("tables"))) + 1  # and one check of its identity sequence
     assert grown["objects"] == baseline["objects"] + (5 + 1) * per_table  # and their parent table
 
@@ -70,7 +70,7 @@ def test_bench_lint_times_cold_and_warm_on_copies_and_leaves_the_project_alone(p
     out = pgsuite("--project", str(project_copy.root), "bench", "lint", "--migrations", "3", "--repeat", "1",
                   "--format", "json")
     assert out.returncode == 0, out.stderr
-    cases = json.loads(out.stdout)
+    cases = json.loads(out.stdout)["cases"]
     assert [c["case"] for c in cases] == ["project, cold", "project, warm", "project + 3 migrations, cold",
                                           "project + 3 migrations, warm"]
     assert cases[0]["ratio"] == 1.0 and all(len(c["runs"]) == 1 and c["median_ms"] > 0 for c in cases)
@@ -90,7 +90,7 @@ def test_bench_fleet_times_single_deploys_against_a_fleet_and_drops_its_database
     out = pgsuite("--project", str(project_copy.root), "bench", "fleet", "--targets", "3", "--parallel", "2",
                   "--format", "json", "--dsn", db, timeout=600)
     assert out.returncode == 0, out.stderr
-    sequential, fleet = json.loads(out.stdout)
+    sequential, fleet = json.loads(out.stdout)["cases"]
     assert sequential["case"] == "3 single deploys, one after another" and sequential["ratio"] == 1.0
     assert fleet["case"] == "fleet of 3, 2 at once" and fleet["objects"] == 3 and fleet["median_ms"] > 0
     assert scratch_databases(db) == [(0,)] and not (project_copy.root / "reports" / "runs").exists()

@@ -21,7 +21,8 @@ def test_metrics_print_tables_and_json_and_retry_changes_state(world):
 
     out = metrics(world.dsn, "queue-health", "--org", org)
     assert out.returncode == 0, out.stderr
-    lines = out.stdout.splitlines()
+    target, *lines = out.stdout.splitlines()
+    assert target.startswith("target: --dsn (")
     assert lines[0].split() == ["status", "deliveries", "oldest_received_at", "stuck_processing"]
     # the active statuses only: the delivery went to dead_letter (max attempts 1), which queue
     # health no longer counts; dead-letter and delivery-stats do
@@ -29,15 +30,15 @@ def test_metrics_print_tables_and_json_and_retry_changes_state(world):
     assert lines[-1] == "(3 rows)"
 
     out = metrics(world.dsn, "dead-letter", "--format", "json")
-    assert [(r["id"], r["error_message"]) for r in json.loads(out.stdout)] == [(d, "HTTP 503")]
+    assert [(r["id"], r["error_message"]) for r in json.loads(out.stdout)["rows"]] == [(d, "HTTP 503")]
     out = metrics(world.dsn, "delivery-stats", "--org", org, "--since", "1 hour", "--format", "json")
-    assert json.loads(out.stdout)[0]["dead_letter"] == 1
+    assert json.loads(out.stdout)["rows"][0]["dead_letter"] == 1
     out = metrics(world.dsn, "recent-failures", "--format", "json")
-    assert json.loads(out.stdout)[0]["status"] == "dead_letter"
+    assert json.loads(out.stdout)["rows"][0]["status"] == "dead_letter"
 
     out = metrics(world.dsn, "retry", "job-9", "--format", "json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)[0]["result"]["retried"] == 1
+    assert json.loads(out.stdout)["rows"][0]["result"]["retried"] == 1
     again = metrics(world.dsn, "retry", "job-9")
     assert again.returncode == 1 and "illegal webhook transition pending -> pending" in again.stderr
 
@@ -61,9 +62,9 @@ def test_metrics_work_for_a_login_role_of_service_role_that_is_not_a_superuser(w
     for metric in ("queue-health", "delivery-stats", "recent-failures", "dead-letter"):
         out = metrics(dsn, metric, "--format", "json")
         assert out.returncode == 0, f"{metric}: {out.stderr}"
-    health = json.loads(metrics(dsn, "queue-health", "--format", "json").stdout)
+    health = json.loads(metrics(dsn, "queue-health", "--format", "json").stdout)["rows"]
     assert health[0] == {**health[0], "status": "pending", "deliveries": 2}  # every org
-    stats = json.loads(metrics(dsn, "delivery-stats", "--org", world.a.org, "--format", "json").stdout)
+    stats = json.loads(metrics(dsn, "delivery-stats", "--org", world.a.org, "--format", "json").stdout)["rows"]
     assert [(s["event_type"], s["in_flight"]) for s in stats] == [("booking.created", 1)]
     out = metrics(dsn, "retry", f"job-{world.a.org}")
     assert out.returncode == 1 and "pending -> pending" in out.stderr  # ran, and refused the illegal move

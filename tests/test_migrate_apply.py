@@ -93,7 +93,7 @@ def test_status_json_lists_every_migration_with_its_time(empty_db, three_step):
     runner.apply(three_step, empty_db, to="8001_widgets")
     out = pgsuite("--project", str(three_step.root), "migrate", "status", "--format", "json", "--dsn", empty_db)
     assert out.returncode == 0, out.stderr
-    entries = {e["name"]: e for e in json.loads(out.stdout)}
+    entries = {e["name"]: e for e in json.loads(out.stdout)["entries"]}
     assert entries["8001_widgets"]["state"] == "applied" and entries["8001_widgets"]["applied_at"]
     assert entries["8002_widget_names"] == {
         "kind": "migration",
@@ -220,5 +220,6 @@ def test_progress_shows_on_a_terminal_and_not_in_ci(empty_db, three_step):
     assert shown.rstrip().endswith(f"done: {len(REAL_MIGRATIONS) + 1} applied, 0 rolled back, 0 repeatable(s) re-applied")
     code, shown = _run_on_a_terminal(["--project", str(three_step.root), "migrate", "apply", "--dsn", empty_db],
                                      {**env, "CI": "true"})
-    lines = shown.strip().splitlines()  # in CI: no progress lines, only the outcome
+    target, *lines = shown.strip().splitlines()  # in CI: no progress lines, the target and the outcome
+    assert target.startswith("target: --dsn (")
     assert code == 0 and len(lines) == 1 and lines[0].startswith("applied 8002_widget_names (")

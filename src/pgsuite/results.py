@@ -33,6 +33,7 @@ class Finding:
     fix: str = ""
     docs: str = ""  # where the rule is documented
     suppressed: str = ""  # the reason, when a suppression silenced it
+    suppressed_by: str = ""  # "source" (a pgsuite-ignore comment), "config" (verify/config.yaml), "allow-unsafe"
 
     def __post_init__(self):
         for name in ("message", "statement"):

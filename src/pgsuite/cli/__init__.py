@@ -25,11 +25,17 @@ COMMANDS = {"bench": "bench", "db": "db", "deploy": "deploy", "init": "init", "l
 dsn_option = click.option(
     "--dsn",
     default=None,
-    help="Target database. Default: $PGSUITE_DSN, else $DATABASE_URL, else the embedded server.",
+    metavar="DSN",
+    help="Target database (a conninfo string or postgresql:// URI). Default: $PGSUITE_DSN, else "
+         "$DATABASE_URL, else libpq's environment (PGHOST, PGSERVICE ...), else the embedded server.",
 )
-format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-output_option = click.option("--output", type=click.Path(dir_okay=False), default=None,
+output_option = click.option("--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
                              help="Write to this file instead of stdout.")
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, kept as written by click's help formatter."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 class Duration(click.ParamType):
     """A PostgreSQL duration setting: a number with an optional unit (us, ms, s, min, h, d)."""
 
@@ -89,10 +95,22 @@ class Context:
     def project(self) -> Project:
         return Project.at(self.project_dir)
 
-    def target(self, dsn: str | None) -> str:
+    def target(self, dsn: str | None, fmt: str = "text") -> str:
+        """The target's DSN, resolved once per command and announced in the command's first line."""
+        return self.resolve_target(dsn, fmt).dsn
+
+    def resolve_target(self, dsn: str | None, fmt: str = "text"):
         from ..target import resolve
 
-        return resolve(dsn, self.project).dsn
+        target = resolve(dsn, self.project)
+        announce(target, fmt)
+        return target
+
+
+def announce(target, fmt: str = "text") -> None:
+    """Which target and why: the first line of the output, on stderr when stdout is a document
+    (JSON, JUnit, SARIF ...) that a program reads."""
+    click.echo(target.describe(), err=fmt != "text")
 
 
 def run() -> None:
@@ -204,6 +222,13 @@ def main(ctx, project_dir, debug):
     4 internal error; 130 interrupted.
     """
     ctx.obj = Context(project_dir, debug)
+
+
+def show(output, fmt: str, destination: str | None = None, verbose: bool = False, report=None, project=None) -> None:
+    """Render a Document or a run's results in `fmt` (the one format registry) and print or write it."""
+    from ..render import formats
+
+    emit(formats.render(output, fmt, verbose=verbose, report=report, project=project), destination)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -1,12 +1,15 @@
 """`pgsuite bench`: benchmarks as ratios against a baseline measured in the same run."""
 
-import json
 from types import SimpleNamespace
 
 import click
 
 from .. import bench as bench_lib
-from . import Context, dsn_option, emit, format_option, main, on_terminal, output_option
+from ..render import formats
+from ..render.formats import Document
+from . import Context, dsn_option, examples, main, on_terminal, output_option, show
+
+format_option = formats.option("text", "json")
 
 
 class WorkloadGroup(click.Group):
@@ -31,14 +34,15 @@ class WorkloadGroup(click.Group):
             callback=lambda **options: click.get_current_context().invoke(bench_run, workload=name, **options))
 
 
-@main.group(cls=WorkloadGroup)
+@main.group(cls=WorkloadGroup, epilog=examples("pgsuite bench booking", "pgsuite bench all --format json --output "
+                                                                    "bench.json"))
 def bench():
     """Benchmarks, reported as ratios against a baseline measured in the same run.
 
     `pgsuite bench WORKLOAD` runs the project's bench/WORKLOAD.yaml, as `pgsuite bench run WORKLOAD`."""
 
 
-@bench.command("verify")
+@bench.command("verify", epilog=examples("pgsuite bench verify", "pgsuite bench verify --tables 200 --repeat 3"))
 @dsn_option
 @click.option("--tables", default=1000, show_default=True, type=click.IntRange(1, 20000),
               help="Generated tables added to the schema.")
@@ -47,10 +51,11 @@ def bench():
 @click.pass_obj
 def bench_verify(obj: Context, dsn, tables, repeat, fmt):
     """Time `pgsuite verify` on the schema, then on the schema plus N generated tables (scratch database)."""
-    _show(bench_lib.bench_verify(obj.project, obj.target(dsn), tables=tables, repeat=repeat), fmt, "checks")
+    _show("bench verify", bench_lib.bench_verify(obj.project, obj.target(dsn, fmt), tables=tables, repeat=repeat),
+          fmt, "checks")
 
 
-@bench.command("lint")
+@bench.command("lint", epilog=examples("pgsuite bench lint", "pgsuite bench lint --migrations 50 --format json"))
 @click.option("--migrations", default=200, show_default=True, type=click.IntRange(1, 5000),
               help="Generated migrations added to a copy of the project.")
 @click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 50), help="Runs per case (median).")
@@ -58,10 +63,10 @@ def bench_verify(obj: Context, dsn, tables, repeat, fmt):
 @click.pass_obj
 def bench_lint(obj: Context, migrations, repeat, fmt):
     """Time `pgsuite lint` on the project, then with N generated migrations: cold and with sqlfluff cached."""
-    _show(bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat), fmt, "checks")
+    _show("bench lint", bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat), fmt, "checks")
 
 
-@bench.command("fleet")
+@bench.command("fleet", epilog=examples("pgsuite bench fleet", "pgsuite bench fleet --targets 10 --parallel 4"))
 @dsn_option
 @click.option("--targets", default=50, show_default=True, type=click.IntRange(1, 500),
               help="Databases deployed each way (scratch databases on the server).")
@@ -71,11 +76,13 @@ def bench_lint(obj: Context, migrations, repeat, fmt):
 def bench_fleet(obj: Context, dsn, targets, parallel, fmt):
     """Wall time of N single deploys one after another (the baseline) against one fleet deploy of
     N other databases, PARALLEL at once; each deploy applies, verifies and writes its report."""
-    _show(bench_lib.bench_fleet(obj.project, obj.target(dsn), targets=targets, parallel=parallel), fmt, "targets")
+    _show("bench fleet", bench_lib.bench_fleet(obj.project, obj.target(dsn, fmt), targets=targets, parallel=parallel),
+          fmt, "targets")
 
 
-@bench.command("run")
-@click.argument("workload")
+@bench.command("run", epilog=examples("pgsuite bench run booking", "pgsuite bench run cleanup --set rows=100000 "
+                                                                 "--format json"))
+@click.argument("workload", metavar="WORKLOAD")
 @dsn_option
 @click.option("--repeat", default=None, type=click.IntRange(1, 1_000_000),
               help="Runs per case (default: the workload's own).")
@@ -101,14 +108,15 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
         loaded.overridden.append(key)
     if duration is not None:
         loaded.duration = duration
-    target = obj.target(dsn)
+    target = obj.target(dsn, fmt)
     results = bench_workload.run(obj.project, target, loaded, progress=_progress())
     doc = _save(obj.project, target, [(loaded, results)])[0]
-    emit(json.dumps(doc, indent=2) if fmt == "json" else _workload_text(loaded, doc), output)
+    show(Document("bench run", doc, lambda: _workload_text(loaded, doc)), fmt, output)
     _fail_on_problems([doc])
 
 
-@bench.command("all")
+@bench.command("all", epilog=examples("pgsuite bench all", "pgsuite bench all --duration 5 --format json --output "
+                                                                 "bench.json"))
 @dsn_option
 @click.option("--tables", default=1000, show_default=True, type=click.IntRange(1, 20000),
               help="bench verify: generated tables added to the schema.")
@@ -132,7 +140,7 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, 
     for loaded in workloads:
         if duration is not None:
             loaded.duration = duration
-    target = obj.target(dsn)
+    target = obj.target(dsn, fmt)
     progress = _progress()
     progress("bench verify")
     verify = bench_lib.bench_verify(obj.project, target, tables=tables, repeat=repeat or 5)
@@ -142,14 +150,13 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, 
     fleet = bench_lib.bench_fleet(obj.project, target, targets=targets)
     ran = [(loaded, bench_workload.run(obj.project, target, loaded, progress=progress)) for loaded in workloads]
     docs = _save(obj.project, target, ran)
-    if fmt == "json":
-        emit(json.dumps({"verify": _measurements_json(verify), "lint": _measurements_json(lint),
-                         "fleet": _measurements_json(fleet), "workloads": docs}, indent=2), output)
-    else:
+    def text() -> str:
         parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks"),
                  "fleet\n" + _measurements_text(fleet, "targets")]
-        parts += [_workload_text(loaded, doc) for (loaded, _), doc in zip(ran, docs)]
-        emit("\n\n".join(parts), output)
+        return "\n\n".join(parts + [_workload_text(loaded, doc) for (loaded, _), doc in zip(ran, docs)])
+
+    show(Document("bench all", {"verify": _measurements_json(verify), "lint": _measurements_json(lint),
+                                "fleet": _measurements_json(fleet), "workloads": docs}, text), fmt, output)
     _fail_on_problems(docs)
 
 
@@ -215,9 +222,9 @@ def _progress():
     return (lambda message: click.echo(f"  {message}", err=True)) if on_terminal() else (lambda message: None)
 
 
-def _show(measurements, fmt: str, unit: str) -> None:
-    click.echo(json.dumps(_measurements_json(measurements), indent=2) if fmt == "json"
-               else _measurements_text(measurements, unit))
+def _show(command: str, measurements, fmt: str, unit: str) -> None:
+    show(Document(command, {"cases": _measurements_json(measurements)},
+                  lambda: _measurements_text(measurements, unit)), fmt)
 
 
 def _measurements_json(measurements) -> list[dict]:

@@ -1,6 +1,5 @@
 """`pgsuite migrate`: versioned migrations and the repeatable sql/ files."""
 
-import json
 import sys
 from datetime import timezone
 
@@ -9,13 +8,13 @@ import click
 from ..errors import EXIT_CHECK_FAILED
 from ..migrate import rehearse, runner, scaffold
 from ..migrate import trace as trace_lib
-from ..render import junit as render_junit
-from ..render import text as render_text
 from ..migrate.status import status as migration_status
 from ..lint import gate
 from ..migrate.retry import LockRetry
-from . import (Context, allow_unsafe_option, dsn_option, emit, format_option, lock_retry_options,
-               lock_timeout_option, main, output_option, progress_printer)
+from ..render import formats
+from ..render.formats import Document
+from . import (Context, allow_unsafe_option, dsn_option, examples, lock_retry_options, lock_timeout_option, main,
+               output_option, progress_printer, show)
 
 
 @main.group()
@@ -23,10 +22,11 @@ def migrate():
     """Versioned migrations (yoyo) and the repeatable sql/ files."""
 
 
-@migrate.command("status")
+@migrate.command("status", epilog=examples("pgsuite migrate status", "pgsuite migrate status --format json --dsn "
+                                            "\"$DATABASE_URL\""))
 @dsn_option
-@format_option
-@click.option("--fleet", "fleet_file", type=click.Path(dir_okay=False), default=None,
+@formats.option("text", "json")
+@click.option("--fleet", "fleet_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Every target of this fleet file: its head, pending and edited migrations, one line each.")
 @click.pass_obj
 def migrate_status(obj: Context, dsn, fmt, fleet_file):
@@ -36,14 +36,18 @@ def migrate_status(obj: Context, dsn, fmt, fleet_file):
             raise click.UsageError("--dsn cannot be used with --fleet")
         _fleet_status(obj, fleet_file, fmt)
         return
-    entries = migration_status(obj.project, obj.target(dsn))
-    if fmt == "json":
-        click.echo(json.dumps([e.as_dict() for e in entries], indent=2))
-        return
-    width = max((len(e.name) for e in entries), default=10)
-    for e in entries:
-        when = e.applied_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if e.applied_at else ""
-        click.echo(f"{e.kind:<10}  {e.name:<{width}}  {e.state:<8}  {when}".rstrip())
+    target = obj.resolve_target(dsn, fmt)
+    entries = migration_status(obj.project, target.dsn)
+
+    def text() -> str:
+        rows = [(e.kind, e.name, e.state, e.applied_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+                 if e.applied_at else "") for e in entries]
+        from ..render.table import table
+
+        return table(("kind", "name", "state", "applied at"), rows)
+
+    show(Document("migrate status", {"target": target.as_dict(), "entries": [e.as_dict() for e in entries]}, text),
+         fmt)
 
 
 def _fleet_status(obj: Context, fleet_file, fmt) -> None:
@@ -63,22 +67,24 @@ def _fleet_status(obj: Context, fleet_file, fmt) -> None:
         rows.append({"target": target.name, "head": applied[-1] if applied else None,
                      **{state: [e.name for e in entries if e.state == state] for state in ("pending", "edited", "missing")},
                      "repeatables_changed": [e.name for e in entries if e.kind == "repeatable" and e.state != "applied"]})
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for r in rows:
-            click.echo(f"{r['target']:<20} " + (f"ERROR  {r['error']}" if "error" in r else
-                       f"head {r['head'] or 'none':<32} {len(r['pending'])} pending"
-                       + "".join(f", {len(r[k])} {k}" for k in ("edited", "missing") if r[k])
-                       + (f", {len(r['repeatables_changed'])} repeatable(s) changed" if r["repeatables_changed"] else "")))
+
+    def text() -> str:
+        return "\n".join(f"{r['target']:<20} " + (f"ERROR  {r['error']}" if "error" in r else
+                         f"head {r['head'] or 'none':<32} {len(r['pending'])} pending"
+                         + "".join(f", {len(r[k])} {k}" for k in ("edited", "missing") if r[k])
+                         + (f", {len(r['repeatables_changed'])} repeatable(s) changed" if r["repeatables_changed"]
+                            else "")) for r in rows)
+
+    show(Document("migrate status-fleet", {"fleet": fleet_file, "targets": rows}, text), fmt)
     if any("error" in r or r["pending"] or r["edited"] or r["missing"] for r in rows):
         sys.exit(EXIT_CHECK_FAILED)
 
 
-@migrate.command("apply")
+@migrate.command("apply", epilog=examples("pgsuite migrate apply", "pgsuite migrate apply --to 0003_appointments "
+                                           "--lock-timeout 5s"))
 @dsn_option
-@click.option("--to", "to", default=None, help="Apply up to and including this migration id.")
-@format_option
+@click.option("--to", "to", default=None, metavar="MIGRATION", help="Apply up to and including this migration id.")
+@formats.option("text", "json")
 @lock_timeout_option
 @lock_retry_options
 @allow_unsafe_option
@@ -87,112 +93,114 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, ddl_lock_timeout, lo
     """Lint what would be applied (refused on an error-level finding), validate, apply pending
     migrations, then the changed repeatable files."""
     progress = progress_printer()
-    target = obj.target(dsn)
-    safety = gate.Gate(obj.project, target, allow_unsafe)
-    result = runner.apply(obj.project, target, to=to, progress=progress, lock_timeout=lock_timeout, gate=safety,
+    target = obj.resolve_target(dsn, fmt)
+    safety = gate.Gate(obj.project, target.dsn, allow_unsafe)
+    result = runner.apply(obj.project, target.dsn, to=to, progress=progress, lock_timeout=lock_timeout, gate=safety,
                           policy=LockRetry(ddl_lock_timeout, lock_retries))
-    for finding in safety.verdict.overridden if safety.verdict else ():
+    overridden = safety.verdict.overridden if safety.verdict else []
+    for finding in overridden:
         click.echo(f"unsafe, allowed ({allow_unsafe}): {finding.file}:{finding.line}: {finding.rule}", err=True)
-    _print_run(result, fmt, live=progress is not runner.quiet)
+    _show_run("migrate apply", target, result, fmt, live=progress is not runner.quiet,
+              allowed_unsafe=[{"rule": f.rule, "file": f.file, "line": f.line, "reason": allow_unsafe}
+                              for f in overridden])
 
 
-@migrate.command("rollback")
+@migrate.command("rollback", epilog=examples("pgsuite migrate rollback", "pgsuite migrate rollback --to "
+                                              "0005_private_schema"))
 @dsn_option
-@click.option("--to", "to", default=None, help="Roll back every migration applied after this one.")
-@click.option("--count", type=int, default=None, help="Roll back the last N migrations (default 1).")
-@format_option
+@click.option("--to", "to", default=None, metavar="MIGRATION", help="Roll back every migration applied after this one.")
+@click.option("--count", type=int, default=None, metavar="N", help="Roll back the last N migrations (default 1).")
+@formats.option("text", "json")
 @lock_timeout_option
 @lock_retry_options
 @click.pass_obj
 def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout, ddl_lock_timeout, lock_retries):
     """Roll back applied migrations, newest first, each in its own transaction."""
     progress = progress_printer()
-    result = runner.rollback(obj.project, obj.target(dsn), to=to, count=count, progress=progress,
+    target = obj.resolve_target(dsn, fmt)
+    result = runner.rollback(obj.project, target.dsn, to=to, count=count, progress=progress,
                              lock_timeout=lock_timeout, policy=LockRetry(ddl_lock_timeout, lock_retries))
-    _print_run(result, fmt, live=progress is not runner.quiet)
+    _show_run("migrate rollback", target, result, fmt, live=progress is not runner.quiet)
 
 
-@migrate.command("validate")
+@migrate.command("validate", epilog=examples("pgsuite migrate validate", "pgsuite migrate validate --format json"))
 @dsn_option
+@formats.option("text", "json")
 @lock_timeout_option
 @click.pass_obj
-def migrate_validate(obj: Context, dsn, lock_timeout):
-    """Check that applied migrations were not edited, renamed or deleted, and rollbacks pair up."""
-    found = runner.validate(obj.project, obj.target(dsn), lock_timeout=lock_timeout)
-    for problem in found:
-        click.echo(f"FAIL {problem}")
+def migrate_validate(obj: Context, dsn, fmt, lock_timeout):
+    """Check that applied migrations were not edited, renamed or deleted, and rollbacks pair up
+    (exit 1 naming each problem)."""
+    target = obj.resolve_target(dsn, fmt)
+    found = runner.validate(obj.project, target.dsn, lock_timeout=lock_timeout)
+    text = "\n".join(f"FAIL {problem}" for problem in found) or "ok: migration files match the applied history"
+    show(Document("migrate validate", {"target": target.as_dict(), "valid": not found, "problems": found},
+                  lambda: text), fmt)
     if found:
         sys.exit(EXIT_CHECK_FAILED)
-    click.echo("ok: migration files match the applied history")
 
 
-@migrate.command("check-rollback")
+@migrate.command("check-rollback", epilog=examples("pgsuite migrate check-rollback",
+                                                    "pgsuite migrate check-rollback --format junit --output "
+                                                    "rollback.xml"))
 @dsn_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@formats.option("text", "json", "junit")
 @output_option
 @click.pass_obj
 def migrate_check_rollback(obj: Context, dsn, fmt, output):
     """Rehearse every rollback on a scratch database of the target's server: apply, roll back,
     compare the catalog with before, apply again; exit 1 naming what a rollback leaves or loses."""
-    results = rehearse.check_rollback(obj.project, obj.target(dsn), progress=progress_printer())
-    _emit_results(results, fmt, output)
+    results = rehearse.check_rollback(obj.project, obj.target(dsn, fmt), progress=progress_printer())
+    _show_results(results, fmt, output)
 
 
-@migrate.command("trace")
+@migrate.command("trace", epilog=examples("pgsuite migrate trace --dsn \"$DATABASE_URL\"",
+                                           "pgsuite migrate trace --format json --output trace.json"))
 @dsn_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@formats.option("text", "json", "junit")
 @output_option
 @click.pass_obj
 def migrate_trace(obj: Context, dsn, fmt, output):
     """Apply the pending migrations on a clone of the target (or in a transaction rolled back) and
     show the locks each statement really took, against pgsuite's prediction; and what changed for
     the API roles' callers (breaking changes exit 1)."""
-    results = trace_lib.trace(obj.project, obj.target(dsn))
-    _emit_results(results, fmt, output, heading=f"traced on {results.run['traced_on']}\n"
-                  if results.run.get("traced_on") else "")
+    results = trace_lib.trace(obj.project, obj.target(dsn, fmt))
+    if fmt == "text" and results.run.get("traced_on"):
+        click.echo(f"traced on {results.run['traced_on']}")
+    _show_results(results, fmt, output)
 
 
-def _emit_results(results, fmt: str, output, heading: str = "") -> None:
-    rendered = {"text": lambda: heading + render_text.render(results, verbose=True),
-                "json": lambda: json.dumps(results.to_dict(), indent=2),
-                "junit": lambda: render_junit.render(results)}[fmt]()
-    emit(rendered, output)
+def _show_results(results, fmt: str, output) -> None:
+    show(results, fmt, output, verbose=True)
     if not results.passed:
         sys.exit(EXIT_CHECK_FAILED)
 
 
-@migrate.command("new")
-@click.argument("name")
+@migrate.command("new", epilog=examples("pgsuite migrate new add_customer_phone"))
+@click.argument("name", metavar="NAME")
+@formats.option("text", "json")
 @click.pass_obj
-def migrate_new(obj: Context, name):
+def migrate_new(obj: Context, name, fmt):
     """Create the next NNNN_NAME.sql and NNNN_NAME.rollback.sql."""
-    for path in scaffold.new(obj.project.migrations_dir, name):
-        click.echo(f"created {path}")
+    paths = scaffold.new(obj.project.migrations_dir, name)
+    show(Document("migrate new", {"created": [str(p) for p in paths]},
+                  lambda: "\n".join(f"created {p}" for p in paths)), fmt)
 
 
-def _print_run(result: runner.RunResult, fmt: str, live: bool = False) -> None:
-    """The outcome on stdout; `live`: the terminal already saw one line per step, so only totals."""
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "applied": [{"id": i, "seconds": round(s, 3)} for i, s in result.applied],
-                    "rolled_back": [{"id": i, "seconds": round(s, 3)} for i, s in result.rolled_back],
-                    "repeatables": result.repeatables,
-                },
-                indent=2,
-            )
-        )
-        return
-    if not (result.applied or result.rolled_back or result.repeatables):
-        click.echo("nothing to do: the database is up to date")
-        return
-    if live:
-        click.echo(f"done: {len(result.applied)} applied, {len(result.rolled_back)} rolled back, "
-                   f"{len(result.repeatables)} repeatable(s) re-applied")
-        return
-    for verb, items in (("applied", result.applied), ("rolled back", result.rolled_back)):
-        for migration_id, seconds in items:
-            click.echo(f"{verb} {migration_id} ({seconds:.2f} s)")
-    for name in result.repeatables:
-        click.echo(f"applied repeatable sql/{name}")
+def _show_run(command: str, target, result: runner.RunResult, fmt: str, live: bool = False, **extra) -> None:
+    """The outcome; `live`: the terminal already saw one line per step, so the text says only totals."""
+    def text() -> str:
+        if not (result.applied or result.rolled_back or result.repeatables):
+            return "nothing to do: the database is up to date"
+        if live:
+            return (f"done: {len(result.applied)} applied, {len(result.rolled_back)} rolled back, "
+                    f"{len(result.repeatables)} repeatable(s) re-applied")
+        lines = [f"{verb} {migration_id} ({seconds:.2f} s)"
+                 for verb, items in (("applied", result.applied), ("rolled back", result.rolled_back))
+                 for migration_id, seconds in items]
+        return "\n".join(lines + [f"applied repeatable sql/{name}" for name in result.repeatables])
+
+    show(Document(command, {"target": target.as_dict(),
+                            "applied": [{"id": i, "seconds": round(s, 3)} for i, s in result.applied],
+                            "rolled_back": [{"id": i, "seconds": round(s, 3)} for i, s in result.rolled_back],
+                            "repeatables": result.repeatables, **extra}, text), fmt)

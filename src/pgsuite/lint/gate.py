@@ -54,7 +54,8 @@ def judge(project: Project, dsn: str, pending: list[str], changed: list[str],
 
 def _overridden(check: Result, blocking: list[Finding], reason: str) -> Result:
     """An unsafe statement let through is a warning of the run, never a pass."""
-    judged = check.with_findings([replace(f, suppressed=reason) if f in blocking else f for f in check.findings])
+    judged = check.with_findings([replace(f, suppressed=reason, suppressed_by="allow-unsafe") if f in blocking else f
+                                  for f in check.findings])
     if any(f in blocking for f in check.findings) and judged.status == "pass":
         return replace(judged, status="warn")
     return judged

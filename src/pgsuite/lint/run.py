@@ -157,7 +157,7 @@ def _suppressed(found: list[Finding], files, config) -> list[Finding]:
         statement = _statement_at(tops.get(finding.file, []), finding.line)
         reason = next((why for rule, why in (statement.ignores if statement else ()) if why and _names(rule, finding.rule)),
                       None)
-        out.append(replace(finding, suppressed=reason) if reason else finding)
+        out.append(replace(finding, suppressed=reason, suppressed_by="source") if reason else finding)
     return suppress(out, config)
 
 

@@ -221,3 +221,36 @@ def _first_token(text: str, start: int) -> int:
 
 def _line(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
+
+
+def created_name(node) -> str | None:
+    """schema.name of what a CREATE statement makes (a table, view, index, function, type ...), as
+    it names it (unqualified: public); None for any other statement."""
+    def relation(rv) -> str:
+        return f"{rv.schemaname or 'public'}.{rv.relname}"
+
+    def dotted(names) -> str:
+        parts = [getattr(n, "sval", "") for n in names or ()]
+        return ".".join(parts if len(parts) > 1 else ["public", *parts])
+
+    if isinstance(node, (ast.CreateStmt, ast.CreateForeignTableStmt)):
+        return relation(node.relation if isinstance(node, ast.CreateStmt) else node.base.relation)
+    if isinstance(node, ast.ViewStmt):
+        return relation(node.view)
+    if isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+        return relation(node.into.rel)
+    if isinstance(node, ast.IndexStmt) and node.idxname:
+        return f"{node.relation.schemaname or 'public'}.{node.idxname}"
+    if isinstance(node, ast.CreateFunctionStmt):
+        return dotted(node.funcname)
+    if isinstance(node, (ast.CompositeTypeStmt,)):
+        return relation(node.typevar)
+    if isinstance(node, (ast.CreateEnumStmt, ast.CreateDomainStmt)):
+        return dotted(node.typeName if isinstance(node, ast.CreateEnumStmt) else node.domainname)
+    if isinstance(node, ast.CreateSeqStmt):
+        return relation(node.sequence)
+    if isinstance(node, ast.CreatePolicyStmt):
+        return f"{relation(node.table)}.{node.policy_name}"
+    if isinstance(node, ast.CreateTrigStmt):
+        return f"{relation(node.relation)}.{node.trigname}"
+    return None

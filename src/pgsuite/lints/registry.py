@@ -77,7 +77,7 @@ def suppress(found: list[Finding], suppressions: list[Suppression]) -> list[Find
         match = next((s for s in suppressions if s.lint == finding.rule and any(
             fnmatch.fnmatchcase(candidate, s.object) for candidate in (finding.where, finding.file, finding.object)
             if candidate)), None)
-        out.append(replace(finding, suppressed=match.reason) if match else finding)
+        out.append(replace(finding, suppressed=match.reason, suppressed_by="config") if match else finding)
     return out
 
 

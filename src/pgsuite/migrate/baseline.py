@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pglast
 from pglast import ast, enums
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from .backend import BOOKKEEPING_TABLES
 from ..errors import CheckFailed, ConfigError
@@ -32,16 +32,14 @@ class Dump:
 
 def dump(dsn: str, exclude_schemas: list[str], schemas: list[str] | None = None) -> Dump:
     """The schema as pg_dump writes it: the statements that make it, and those that drop it."""
-    params = conninfo_to_dict(dsn)
+    from ..db import client_environment
     from ..server import client_program
 
     args = [str(client_program("pg_dump")), "--schema-only", "--no-owner", "--clean", "--if-exists",
-            "--dbname", dsn, *(f"--exclude-schema={s}" for s in exclude_schemas),
+            "--dbname", _without_password(dsn), *(f"--exclude-schema={s}" for s in exclude_schemas),
             *(f"--schema={s}" for s in schemas or []), *(f"--exclude-table={t}" for t in EXCLUDED_TABLES)]
     try:
-        out = subprocess.run(args, capture_output=True, text=True, timeout=600,
-                             env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin",
-                                  **({"PGPASSWORD": params["password"]} if params.get("password") else {})})
+        out = subprocess.run(args, capture_output=True, text=True, timeout=600, env=client_environment(dsn))
     except subprocess.TimeoutExpired as exc:
         raise CheckFailed("pg_dump did not finish within 600 s") from exc
     if out.returncode != 0:
@@ -55,6 +53,11 @@ def dump(dsn: str, exclude_schemas: list[str], schemas: list[str] | None = None)
         dropping = dropping and (isinstance(stmt, ast.DropStmt) or _undoes(stmt))
         (drops if dropping else creates).append(statement)
     return Dump(creates, drops)
+
+
+def _without_password(dsn: str) -> str:
+    """The DSN for a command line (which `ps` shows): the password goes by PGPASSWORD instead."""
+    return make_conninfo(**{k: v for k, v in conninfo_to_dict(dsn).items() if k != "password"})
 
 
 def _is_set_config(stmt) -> bool:
