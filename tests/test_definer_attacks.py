@@ -203,7 +203,7 @@ def attacked(request, owner_templates):
         with psycopg.connect(admin, autocommit=True) as conn:
             still_open = conn.execute("SELECT has_schema_privilege(%s, 'public', 'CREATE')", (AUTHENTICATOR,)).fetchone()[0]
             relations = conn.execute(SCHEMA_RELATIONS.replace("has_table_privilege(c.oid",
-                                                              f"has_table_privilege('authenticated', c.oid")).fetchall()
+                                                              "has_table_privilege('authenticated', c.oid")).fetchall()
         assert not still_open, "the deploy left CREATE on public to PUBLIC"
         world = make_world(owner_dsn)
         with psycopg.connect(attacker_dsn, autocommit=True, row_factory=dict_row) as attacker:

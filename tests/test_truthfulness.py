@@ -9,9 +9,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-import psycopg
 import pytest
-from helpers import ROOT, pgsuite, query
+from helpers import pgsuite, query
 
 from pgsuite.report.impact import analyse
 

@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
 from . import bench_judge, db
 from .errors import CheckFailed, ConfigError
@@ -152,7 +151,7 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
     """Set up a scratch database, run the cases interleaved, check after each, drop everything."""
     with db.scratch_database(dsn, "pgsuite_bench_tpl") as target:
-        progress(f"migrating a scratch database ({conninfo_to_dict(target)['dbname']})")
+        progress(f"migrating a scratch database ({db.database_name(target)})")
         runner.apply(project, target)
         if workload.setup:
             progress(f"setting up: {', '.join(workload.setup)}")
@@ -162,7 +161,7 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
         times: dict[str, list[float]] = {name: [] for name in workload.cases}
         writer_waits: dict[str, list[float]] = {name: [] for name in workload.cases}
         if workload.fresh:
-            template = conninfo_to_dict(target)["dbname"]
+            template = db.database_name(target)
             for i in range(workload.repeat):
                 for name, statement in workload.cases.items():
                     progress(f"{name}: run {i + 1} of {workload.repeat}")

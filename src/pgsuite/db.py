@@ -93,6 +93,16 @@ def redact(dsn: str) -> str:
     return make_conninfo(**params)
 
 
+def database_name(dsn: str) -> str:
+    """The database `dsn` connects to: its dbname when it names one, else the server's answer (libpq's
+    environment, a service file and the user-name default decide it then)."""
+    name = conninfo_to_dict(dsn).get("dbname")
+    if name:
+        return name
+    with connect(dsn, autocommit=True) as conn:
+        return conn.execute("SELECT current_database()").fetchone()[0]
+
+
 def with_dbname(dsn: str, dbname: str) -> str:
     """The same connection parameters, for another database of the server."""
     return make_conninfo(**{**conninfo_to_dict(dsn), "dbname": dbname})

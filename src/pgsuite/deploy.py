@@ -5,7 +5,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .bench_store import BenchStore
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
 from .lint import api_surface
@@ -21,7 +20,7 @@ from .project import Project
 from .report.baseline import Comparison
 from .report import impact, pytest_junit, render
 from .report.runs import RunStore, new_run_id
-from .results import Result, RunResults, now_iso
+from .results import Result, RunResults, now_iso, run_header
 from .target import Target
 from .verify.run import describe_target, verify
 from .verify.run import prepare as verify_inputs
@@ -72,8 +71,7 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     store = RunStore(project.runs_dir)
     run_id = new_run_id()
     started = time.perf_counter()
-    results = RunResults(run={"id": run_id, "started_at": now_iso(), "tool": f"pgsuite {__version__}",
-                              "command": "deploy", "git_commit": project.git_commit()})
+    results = RunResults(run=run_header("deploy", run_id, git_commit=project.git_commit()))
     with db.connect(target.dsn) as conn:
         results.target = {**describe_target(conn), "source": target.source}
     api_roles = list(inputs.expected.project.api_roles or [])

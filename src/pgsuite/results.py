@@ -8,6 +8,7 @@ passes only when no category fails. A warning is never counted as passed, a skip
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -168,3 +169,17 @@ def category_status(counts: Counter) -> str:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable by time, to the microsecond: 20261125T211500.123456Z-3fa2c1."""
+    now = now or datetime.now(timezone.utc)
+    return f"{now.strftime('%Y%m%dT%H%M%S.%fZ')}-{secrets.token_hex(3)}"
+
+
+def run_header(command: str, run_id: str | None = None, **extra) -> dict:
+    """The one header of every run (deploy, verify, lint, trace, check-rollback, a fleet's)."""
+    from . import __version__
+
+    return {"id": run_id or new_run_id(), "started_at": now_iso(), "tool": f"pgsuite {__version__}",
+            "command": command, **extra}

@@ -203,13 +203,15 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
-@click.group(cls=LazyGroup)
+@click.group(cls=LazyGroup, epilog=examples("pgsuite deploy", "pgsuite --project db verify --dsn \"$DATABASE_URL\"",
+                                           "pgsuite COMMAND --help"))
 @click.option(
     "--project",
     "project_dir",
     default=".",
     envvar="PGSUITE_PROJECT",
     show_default=True,
+    metavar="DIR",
     help="The project folder (holds migrations/, sql/ and .pgsuite/).",
 )
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")

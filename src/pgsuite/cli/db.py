@@ -11,7 +11,7 @@ from ..render.formats import Document
 from . import Context, examples, main, show
 
 
-@main.group()
+@main.group(epilog=examples("pgsuite db start", "pgsuite db status --format json"))
 def db():
     """The embedded PostgreSQL (data in the project's .pgsuite/ folder)."""
 

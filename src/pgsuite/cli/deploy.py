@@ -123,17 +123,14 @@ def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_tim
     from ..fleet import file as fleet_file_lib
     from ..fleet import report as fleet_report
     from ..fleet.run import deploy_fleet
-    from ..report.runs import new_run_id
-    from ..results import now_iso
-    from .. import __version__
+    from ..results import now_iso, run_header
 
     fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
 
     def deploy_one(project, target):
         return deploy_lib.deploy(project, target, lock_timeout=lock_timeout, allow_unsafe=allow_unsafe, policy=policy)
 
-    run = {"id": new_run_id(), "started_at": now_iso(), "tool": f"pgsuite {__version__}",
-           "fleet_file": str(fleet.path)}
+    run = run_header("deploy --fleet", fleet_file=str(fleet.path))
     click.echo(f"fleet: {len(fleet.targets)} target(s) in {len(fleet.waves)} wave(s) from {fleet.path}",
                err=fmt != "text")
     started = time.perf_counter()
@@ -196,7 +193,7 @@ class _RunOrCommand(click.Group):
 
 
 @main.group(cls=_RunOrCommand, invoke_without_command=True, epilog=examples(
-    "pgsuite report", "pgsuite report 20261207-031500-1a2b --format html --output report.html"))
+    "pgsuite report", "pgsuite report 20261207T031500.000000Z-1a2b3c --format html --output report.html"))
 @click.option("--baseline", default=None, metavar="RUN",
               help="Run id or results.json to compare with (default: the latest passing or approved run against "
                    "the same target; 'none' for no comparison).")
@@ -214,9 +211,9 @@ def report(ctx, baseline, fmt, output):
     emit(render_lib.render(obj.project, results, store.compare(results, base), fmt), output)
 
 
-@report.command("approve", epilog=examples('pgsuite report approve 20261207-031500-1a2b --reason "known: ticket 42"'))
+@report.command("approve", epilog=examples('pgsuite report approve 20261207T031500.000000Z-1a2b3c --reason "known: ticket 42"'))
 @click.argument("run", metavar="RUN")
-@click.option("--reason", required=True, help="Why its failures are accepted (recorded with the approval).")
+@click.option("--reason", required=True, metavar="REASON", help="Why its failures are accepted (recorded with the approval).")
 @formats.option("text", "json")
 @click.pass_obj
 def report_approve(obj: Context, run, reason, fmt):

@@ -11,7 +11,7 @@ from . import Context, dsn_option, examples, main, show
 org_option = click.option("--org", default=None, metavar="UUID", help="Only this org. Default: every org.")
 
 
-@main.group()
+@main.group(epilog=examples("pgsuite metrics queue-health", "pgsuite metrics dead-letter --format json"))
 def metrics():
     """Webhook delivery metrics (the schema's SQL functions), as tables or JSON."""
 

@@ -17,7 +17,8 @@ from . import (Context, allow_unsafe_option, dsn_option, examples, lock_retry_op
                output_option, progress_printer, show)
 
 
-@main.group()
+@main.group(epilog=examples("pgsuite migrate status", "pgsuite migrate apply --dsn \"$DATABASE_URL\"",
+                            "pgsuite migrate rollback --count 1"))
 def migrate():
     """Versioned migrations (yoyo) and the repeatable sql/ files."""
 

@@ -14,15 +14,14 @@ above its statement, or by a `suppress:` entry of verify/config.yaml; both need 
 """
 
 import time
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from .. import __version__, db
+from .. import db
 from ..errors import ConfigError
 from ..lints.registry import suppress
 from ..project import Project
-from ..results import Finding, Result, RunResults, now_iso
+from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import expectations
 from . import compile as compile_check
 from . import sizes as sizes_lib
@@ -57,8 +56,7 @@ def collect(project: Project, paths: list[Path] | None = None) -> list[statement
 def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = None) -> RunResults:
     started = time.perf_counter()
     files = collect(project, paths)
-    results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(),
-                              "tool": f"pgsuite {__version__}", "command": "lint"})
+    results = RunResults(run=run_header("lint"))
     live = sizes_lib.read(dsn) if dsn else None
     pg_version = None
     if dsn:

@@ -16,7 +16,7 @@ from .. import db
 from ..errors import CheckFailed
 from ..lints.registry import suppress
 from ..project import Project
-from ..results import Finding, Result, RunResults, now_iso
+from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import catalog, kinds
 from ..verify.expectations import DEFAULT_EXCLUDED_SCHEMAS, load_suppressions
 from . import files as migration_files
@@ -31,7 +31,7 @@ def check_rollback(project: Project, dsn: str, progress=runner.quiet) -> RunResu
     migrations = migration_files.discover(project.migrations_dir)  # bad files: exit 2 before any database
     config = project.verify_dir / "config.yaml"
     accepted = load_suppressions(config) if config.exists() else []
-    results = RunResults(run={"started_at": now_iso(), "command": "migrate check-rollback"})
+    results = RunResults(run=run_header("migrate check-rollback"))
     with db.scratch_database(dsn, "pgsuite_rehearsal") as scratch:
         stopped = ""
         for migration in migrations:

@@ -22,7 +22,7 @@ from ..lint import api_surface
 from ..migrate.status import status as migration_status
 from ..project import Project
 from ..report import impact
-from ..results import Finding, Result, RunResults, now_iso
+from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import expectations
 from . import files as migration_files
 
@@ -46,7 +46,7 @@ def trace(project: Project, dsn: str, roles: list[str] | None = None) -> RunResu
     files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
     pending = [e.name for e in migration_status(project, dsn) if e.kind == "migration" and e.state == "pending"]
     roles = roles if roles is not None else _api_roles(project)
-    results = RunResults(run={"started_at": now_iso(), "command": "migrate trace"})
+    results = RunResults(run=run_header("migrate trace"))
     before = api_surface.read(dsn, roles) if roles else None
     clone = _clone(dsn)
     try:
@@ -153,8 +153,7 @@ def _table_of(effect) -> str | None:
 
 def _clone(dsn: str) -> str | None:
     """A clone of the target's database, or None when it cannot be made (sessions on it, privileges)."""
-    params = conninfo_to_dict(dsn)
-    source = params.get("dbname") or params.get("user") or "postgres"
+    source = db.database_name(dsn)
     name = f"pgsuite_trace_{uuid.uuid4().hex[:8]}"
     admin = db.with_dbname(dsn, "template1" if source == "postgres" else "postgres")
     try:
@@ -166,7 +165,7 @@ def _clone(dsn: str) -> str | None:
 
 
 def _drop(dsn: str, clone: str) -> None:
-    admin = db.with_dbname(dsn, "template1" if conninfo_to_dict(dsn).get("dbname") == "postgres" else "postgres")
+    admin = db.with_dbname(dsn, "template1" if db.database_name(dsn) == "postgres" else "postgres")
     with db.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(conninfo_to_dict(clone)["dbname"])))

@@ -3,21 +3,14 @@
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-import secrets
 
 from ..errors import ConfigError
-from ..results import RunResults
+from ..results import RunResults, new_run_id  # noqa: F401 (re-exported)
 from .baseline import Comparison, compare
 
 RESULTS_FILE = "results.json"
 TARGET_FILE = "target.json"  # beside results.json: which target, without reading the whole run
 APPROVAL_FILE = "approval.json"  # beside results.json: this run is an accepted baseline
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """Sortable by time, to the microsecond: 20261125T211500.123456Z-3fa2c1."""
-    now = now or datetime.now(timezone.utc)
-    return f"{now.strftime('%Y%m%dT%H%M%S.%fZ')}-{secrets.token_hex(3)}"
 
 
 class RunStore:

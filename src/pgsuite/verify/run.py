@@ -1,15 +1,14 @@
 """One verify run: catalog checks, lints and scenarios against a target, as RunResults."""
 
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__, db, queries
+from .. import db, queries
 from ..lints import registry
 from ..errors import ConfigError
-from ..results import RunResults, now_iso
+from ..results import RunResults, now_iso, run_header
 from . import catalog, compare, expectations, scenarios
 
 
@@ -34,8 +33,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
            inputs: Inputs | None = None) -> RunResults:
     inputs = inputs or prepare(verify_dir, expect_file)  # bad files fail before any connection
     expected = inputs.expected
-    results = RunResults(run={"id": uuid.uuid4().hex[:12], "started_at": now_iso(), "tool": f"pgsuite {__version__}",
-                              "command": "verify"})
+    results = RunResults(run=run_header("verify"))
     # scenarios run on a connection of their own while the catalog is read and linted. Each side
     # works in its own transactions (the scenarios' rolled back, never visible to the catalog
     # read), and the catalog side never holds a table lock while it waits for one: PostgreSQL's
