@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -64,9 +65,23 @@ def test_an_unreachable_server_exits_3_in_one_line(project_copy, args):
 
 
 def test_a_connection_lost_in_the_middle_exits_3_not_a_failed_check(db, project_copy):
+    """The server ends verify's session while a scenario runs (a scenario may not do it itself:
+    ending a backend is beyond its transaction, and the guard refuses it)."""
     (project_copy.root / "verify" / "scenarios" / "0000_lose_the_connection.sql").write_text(
-        "SELECT pg_terminate_backend(pg_backend_pid());\n")
+        "SELECT pg_sleep(3);\n")
+
+    def terminate_when_sleeping():
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if query(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(3)%%'")[0][0]:
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=terminate_when_sleeping)
+    killer.start()
     out = pgsuite("--project", str(project_copy.root), "verify", "--dsn", db)
+    killer.join()
     assert out.returncode == 3, (out.stdout, out.stderr)
     assert out.stderr.startswith("pgsuite: lost the connection to the server") and "Traceback" not in out.stderr
 

@@ -40,6 +40,9 @@ class LockedBackend(PostgresqlPsycopgBackend):
     def connect(self, dburi):
         conn = db.connect(self.dsn, autocommit=True, application_name=APPLICATION_NAME)
         conn.execute("SET client_connection_check_interval = '1s'")
+        # the server reads the files as pgsuite's parser did, whatever the role's or database's defaults
+        conn.execute("SET standard_conforming_strings = on")
+        conn.execute("SET backslash_quote = safe_encoding")
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (self.lock_timeout,))
         return conn
 

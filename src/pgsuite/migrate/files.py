@@ -9,6 +9,8 @@ import pglast
 from yoyo.migrations import read_sql_migration
 
 from ..errors import ConfigError
+from ..lint.session_state import refuse_reader_changes
+from ..project_files import sql_files
 
 MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<slug>[a-z0-9_]+)$")
 ROLLBACK_SUFFIX = ".rollback.sql"
@@ -39,7 +41,7 @@ def discover(migrations_dir: Path) -> list[MigrationFile]:
     found = []
     for other in sorted(p for p in migrations_dir.iterdir() if p.is_file() and p.suffix == ".py"):
         raise ConfigError(f"{other}: pgsuite migrations are .sql files (with a .rollback.sql beside)")
-    for path in sorted(migrations_dir.glob("*.sql")):
+    for path in sql_files(migrations_dir, migrations_dir.parent):
         if path.name.endswith(ROLLBACK_SUFFIX):
             if not path.with_name(path.name[: -len(ROLLBACK_SUFFIX)] + ".sql").exists():
                 raise ConfigError(f"{path}: rollback file without a migration beside it")
@@ -114,11 +116,34 @@ def syntax_check(path: Path) -> str:
 
 
 def _parse(path: Path) -> tuple[tuple[str, ...], bool]:
-    """The statements as yoyo will run them, after PostgreSQL's parser accepted the file. A chunk
-    that holds only comments (a trailing comment, say) is no statement: yoyo runs it as a no-op."""
-    syntax_check(path)
+    """The statements as yoyo will run them, after PostgreSQL's parser accepted the file and read
+    them as yoyo splits them. A chunk that holds only comments (a trailing comment, say) is no
+    statement: yoyo runs it as a no-op."""
+    text = syntax_check(path)
+    refuse_reader_changes(path, text)
     directives, _, chunks = read_sql_migration(str(path))
     transactional = directives.get("transactional", "true").strip().lower()
     if transactional not in ("true", "false"):
         raise ConfigError(f"{path}: '-- transactional:' must be true or false, found {transactional!r}")
-    return tuple(c for c in chunks if pglast.parse_sql(c)), transactional == "true"
+    statements = tuple(c for c in chunks if _statements_of(c, path))
+    if [f for c in statements for f in _fingerprints(c)] != _fingerprints(text):
+        raise ConfigError(f"{path}: yoyo splits this file into statements that PostgreSQL's parser reads otherwise "
+                          "than the whole file: what the server would run is not what pgsuite judged; refused")
+    return statements, transactional == "true"
+
+
+def _statements_of(chunk: str, path: Path) -> list:
+    try:
+        return pglast.parse_sql(chunk)
+    except pglast.parser.ParseError as exc:
+        raise ConfigError(f"{path}: yoyo splits this file into a statement PostgreSQL's parser refuses "
+                          f"({exc.args[0]}): {' '.join(chunk.split())[:120]}") from exc
+
+
+def _fingerprints(sql: str) -> list[str]:
+    """Each statement's fingerprint (its shape, constants aside), in order."""
+    out = []
+    for raw in pglast.parse_sql(sql):
+        start = raw.stmt_location or 0
+        out.append(pglast.parser.fingerprint(sql[start:start + raw.stmt_len] if raw.stmt_len else sql[start:]))
+    return out

@@ -7,6 +7,8 @@ import psycopg
 
 from .. import queries
 from ..errors import CheckFailed
+from ..lint.session_state import refuse_reader_changes
+from ..project_files import sql_files
 from .files import checksum, syntax_check
 
 
@@ -33,8 +35,8 @@ def discover(folder: Path) -> list[RepeatableFile]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.glob("*.sql")):
-        syntax_check(path)
+    for path in sql_files(folder, folder.parent):
+        refuse_reader_changes(path, syntax_check(path))
         found.append(RepeatableFile(path.name, path, checksum(path)))
     return found
 

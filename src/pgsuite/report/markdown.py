@@ -33,6 +33,13 @@ def code(value) -> Markdown:
     return Markdown(f"{fence}{pad}{text}{pad}{fence}")
 
 
+def cell_code(value) -> Markdown:
+    """An inline code span inside a table cell: GFM splits cells at every unescaped `|`, code spans
+    included (a name like `c|<script>` would leave raw HTML in a cell of its own), and shows
+    `\\|` there as `|`."""
+    return Markdown(code(value).replace("|", "\\|"))
+
+
 def block(value, language: str = "") -> Markdown:
     """A fenced code block whose fence no line of the text can close."""
     text = "" if value is None else str(value).rstrip("\n")

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from ..errors import ConfigError
 from ..project import Project
@@ -43,11 +44,13 @@ def templates_dir(project: Project) -> Path:
 
 
 @functools.lru_cache(maxsize=16)
-def environment(templates: Path, fmt: str) -> jinja2.Environment:
+def environment(templates: Path, fmt: str) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
     """One per folder and format for the process: its templates are compiled once (a fleet renders
     a report per target). jinja2 environments are safe to share between threads."""
     options = {"finalize": markdown.finalize} if fmt == "md" else {}
-    env = jinja2.Environment(
+    # sandboxed: the project's own templates come with its checkout (a pull request's, in CI), and a
+    # plain environment lets a template reach Python's objects ({{ ''.__class__.__mro__ ... }})
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,  # a template asking for data the model lacks is a bug, not a blank
@@ -56,7 +59,8 @@ def environment(templates: Path, fmt: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         **options,
     )
-    env.filters.update({"code": markdown.code, "block": markdown.block, "cell": markdown.cell})
+    env.filters.update({"code": markdown.code, "cellcode": markdown.cell_code, "block": markdown.block,
+                        "cell": markdown.cell})
     return env
 
 

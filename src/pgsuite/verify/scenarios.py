@@ -5,15 +5,21 @@ verify/scenarios/_setup.sql (optional) runs first inside each scenario's transac
 shared helpers (temporary functions). A scenario fails by raising; its error is the detail.
 Sequences advanced by a scenario stay advanced: sequences are not transactional.
 
-"Always rolled back" holds because a scenario cannot end its transaction: every file is parsed
-by PostgreSQL's own parser (pglast) before anything runs, and one that contains COMMIT, END,
-ROLLBACK (to no savepoint), BEGIN or PREPARE TRANSACTION is refused as bad input; after each
-scenario the transaction must still be open, or verify stops. A file found clean is remembered
-by its content (.pgsuite/cache/scenarios), so an unchanged one is not parsed again.
+"Always rolled back" holds because a scenario cannot reach past its transaction: every file is
+parsed by PostgreSQL's own parser (pglast) before anything runs, DO blocks and function bodies
+too, and one that ends the transaction (COMMIT, END, ROLLBACK to no savepoint, BEGIN, PREPARE
+TRANSACTION), lifts its timeouts, changes how the server reads SQL (standard_conforming_strings,
+backslash_quote, RESET ALL), acts through another session or a server file (dblink, COPY TO
+PROGRAM, lo_export, session advisory locks ...) or runs SQL the guard cannot read is refused as
+bad input (session_state names them all); after each scenario the transaction must still be
+open, or verify stops; a scenario running past its bound is cancelled from outside. A file
+found clean is remembered by its content (.pgsuite/cache/scenarios, each entry signed with the
+user's key: a planted one is ignored), so an unchanged one is not parsed again.
 """
 
 import importlib.util
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +28,16 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..content_cache import ContentCache
+from ..project_files import sql_files
 from ..errors import CheckFailed, ConfigError
 from ..results import Result
 
 SCENARIO_FILE = re.compile(r"^(\d{4}_[a-z0-9_]+)\.sql$")
 TITLE = re.compile(r"^--\s*title:\s*(.+?)\s*$", re.MULTILINE)
-GUARDS = "SET LOCAL statement_timeout = '30s'; SET LOCAL lock_timeout = '5s'; SET LOCAL plpgsql.check_asserts = on;"
-# what stays inside the transaction: savepoints (and rolling back to one)
-INSIDE = {"TRANS_STMT_SAVEPOINT", "TRANS_STMT_RELEASE", "TRANS_STMT_ROLLBACK_TO"}
+BOUND_S = 30  # a scenario's statement_timeout; past it (and a grace), verify cancels it from outside
+GUARDS = (f"SET LOCAL statement_timeout = '{BOUND_S}s'; SET LOCAL lock_timeout = '5s'; "
+          "SET LOCAL plpgsql.check_asserts = on; SET LOCAL standard_conforming_strings = on; "
+          "SET LOCAL backslash_quote = safe_encoding;")
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def discover(folder: Path, cache_dir: Path | None = None) -> Scenarios:
     """Read and check every scenario before anything runs (ConfigError names file and line)."""
     if not folder.is_dir():
         return Scenarios(folder, (), "")
-    paths = sorted(p for p in folder.glob("*.sql") if not p.name.startswith("_"))
+    paths = [p for p in sql_files(folder, folder.parent.parent) if not p.name.startswith("_")]
     for p in paths:
         if not SCENARIO_FILE.match(p.name):
             raise ConfigError(f"{p}: scenario files are named NNNN_lowercase_name.sql (or _name.sql for helpers)")
@@ -79,20 +87,35 @@ def _checked(path: Path, cache: ContentCache | None = None) -> str:
 
 
 def _check(path: Path, text: str) -> None:
+    """Refuse, naming file and line, what would let a scenario act beyond its transaction: end it,
+    lift its timeouts, change how the server reads the SQL after it, act through another session
+    or a server file, or run SQL the guard cannot read (EXECUTE of a text built at run time, a
+    function in an untrusted language). DO blocks and function bodies are read too."""
     import pglast
-    from pglast import ast, enums
+
+    from ..lint import session_state, statements
 
     try:
-        statements = pglast.parse_sql(text)
+        pglast.parse_sql(text)
     except pglast.parser.ParseError as exc:
         message, index = (exc.args + (None,))[:2]
         raise ConfigError(f"{path}:{_line(text, index)}: SQL syntax error: {message}") from exc
-    for raw in statements:
-        stmt = raw.stmt
-        if isinstance(stmt, ast.TransactionStmt) and enums.TransactionStmtKind(stmt.kind).name not in INSIDE:
-            words = " ".join(text[raw.stmt_location:raw.stmt_location + (raw.stmt_len or len(text))].split())
-            raise ConfigError(f"{path}:{_line(text, raw.stmt_location)}: transaction control ({words.rstrip(';')}) is "
-                              "not allowed in a scenario: scenarios run in a transaction that verify rolls back")
+    for statement in statements.read(path, str(path), "scenario").statements:
+        where = f"{path}:{statement.line}"
+        if statement.node is None:
+            raise ConfigError(f"{where}: {statement.text[:80]} {statement.where}: SQL built at run time, which the "
+                              "scenario guard cannot read, is not allowed in a scenario")
+        ends = session_state.transaction_control(statement.node)
+        if ends:
+            words = " ".join(statement.text.split()).rstrip(";")
+            raise ConfigError(f"{where}: transaction control ({words or ends}) is not allowed in a scenario: "
+                              "scenarios run in a transaction that verify rolls back")
+        problems = session_state.reader_changes(statement.node) + session_state.escapes(statement.node)
+        problems += [f"changes {name}, the bound verify runs scenarios under"
+                     for name in session_state.timeout_changes(statement.node) if name not in ("*", "?")]
+        if problems:
+            raise ConfigError(f"{where}: {problems[0]} {statement.where}".rstrip()
+                              + ": not allowed in a scenario, which runs in a transaction verify rolls back")
 
 
 def _line(text: str, index) -> int | str:
@@ -110,7 +133,11 @@ def _run_one(conn, path: Path, text: str, setup: str) -> Result:
     title = title_match.group(1) if title_match else scenario_id.split("_", 1)[1].replace("_", " ")
     started = time.perf_counter()
     status, detail = "pass", ""
+    # the bound holds even if something lifted statement_timeout: cancelled from another thread
+    watchdog = threading.Timer(BOUND_S + 5, conn.cancel_safe)
+    watchdog.daemon = True
     try:
+        watchdog.start()
         with conn.transaction(force_rollback=True):
             conn.execute(GUARDS)
             if setup:
@@ -129,6 +156,8 @@ def _run_one(conn, path: Path, text: str, setup: str) -> Result:
             detail += f"\n{diag.message_detail}"
         if diag.context:
             detail += f"\ncontext: {diag.context.strip()}"
+    finally:
+        watchdog.cancel()
     return Result(
         id=f"scenario.{scenario_id}",
         category="scenarios",

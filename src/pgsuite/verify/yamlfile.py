@@ -16,6 +16,7 @@ from ..errors import ConfigError
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 ALIAS_BUDGET = 10_000  # nodes an aliased subtree may expand to, over the whole file
+MAX_DEPTH = 64  # nesting of mappings and lists; pgsuite's deepest format needs 8
 _TAG = "tag:yaml.org,2002:"
 PLAIN_SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null")}
 _STRUCTURES = {f"{_TAG}map", f"{_TAG}seq"}
@@ -30,6 +31,7 @@ def load(path: Path) -> tuple[object, dict[Path_, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
+        _bounded_depth(path, text)
         node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -37,6 +39,21 @@ def load(path: Path) -> tuple[object, dict[Path_, int]]:
         raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[Path_, int] = {}
     return _Converter(path, lines).convert(node, ()), lines
+
+
+def _bounded_depth(path: Path, text: str) -> None:
+    """ConfigError for a document nested deeper than MAX_DEPTH, read as a stream of events (no
+    recursion), before anything builds it: a file of a few hundred brackets would otherwise
+    exhaust the stack of the code that turns it into data."""
+    depth = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{path}:{event.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels: "
+                                  "not a pgsuite file")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 class _Converter:
