@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
 
+import jinja2
+
 from ..errors import ConfigError
 from ..report.model import status
 from ..render.junit import xml_text
@@ -101,7 +103,11 @@ def _render(project, fmt: str, view: dict) -> str:
     folder = templates_dir(project)
     if not (folder / TEMPLATES[fmt]).is_file():
         folder = Path(str(resources.files("pgsuite.report_templates")))
-    return environment(folder, fmt).get_template(TEMPLATES[fmt]).render(**view)
+    try:
+        return environment(folder, fmt).get_template(TEMPLATES[fmt]).render(**view)
+    except jinja2.exceptions.SecurityError as exc:
+        raise ConfigError(f"{folder}/{TEMPLATES[fmt]}: the template does something unsafe, refused by jinja2's "
+                          f"sandbox ({exc})") from exc
 
 
 def junit(doc: dict) -> str:

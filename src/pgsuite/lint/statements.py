@@ -136,7 +136,38 @@ def _plpgsql(statement: Statement, function_text: str, body: str, context: str) 
                                        statement.ignores))
             else:
                 found += _parsed(statement, literal, lineno, context)
+    for lineno, query in _expressions(tree):  # PERFORM, assignments, conditions: their function calls
+        found += _parsed(statement, query, first + max(lineno, 1) - 1, context)
     return found
+
+
+# parse modes of PL/pgSQL expressions (parse_plpgsql): a whole SELECT, an expression, an assignment
+_SELECT, _EXPRESSION, _ASSIGNMENT = 0, 2, 3
+
+
+def _expressions(tree, lineno: int = 1):
+    """(line, a SELECT the expression is) of every PL/pgSQL expression but the SQL statements and
+    EXECUTEs, which _plpgsql reads as such."""
+    if isinstance(tree, list):
+        for item in tree:
+            yield from _expressions(item, lineno)
+        return
+    if not isinstance(tree, dict):
+        return
+    for key, value in tree.items():
+        if key in ("PLpgSQL_stmt_execsql", "PLpgSQL_stmt_dynexecute"):
+            continue
+        if key == "PLpgSQL_expr" and isinstance(value, dict):
+            query, mode = value.get("query", ""), value.get("parseMode", _SELECT)
+            if mode == _SELECT:
+                yield lineno, query
+            elif mode == _EXPRESSION:
+                yield lineno, f"SELECT {query}"
+            elif mode == _ASSIGNMENT and ":=" in query:
+                yield lineno, f"SELECT {query.split(':=', 1)[1]}"
+            continue
+        here = value.get("lineno", lineno) if isinstance(value, dict) else lineno
+        yield from _expressions(value, here)
 
 
 def _parsed(statement: Statement, query: str, line: int, context: str) -> list[Statement]:

@@ -33,7 +33,11 @@ def render(project: Project, results: RunResults, comparison: Comparison, fmt: s
         template = env.get_template(FORMATS[fmt])
     except jinja2.TemplateNotFound as exc:
         raise ConfigError(f"{templates_dir(project)}/{exc.name}: template not found") from exc
-    return template.render(**model.build(results, comparison))
+    try:
+        return template.render(**model.build(results, comparison))
+    except jinja2.exceptions.SecurityError as exc:
+        raise ConfigError(f"{templates_dir(project)}/{FORMATS[fmt]}: the template does something unsafe, refused "
+                          f"by jinja2's sandbox ({exc})") from exc
 
 
 def templates_dir(project: Project) -> Path:
