@@ -2,7 +2,11 @@
 -- Outcomes and SQLSTATEs are documented in README.md.
 
 -- 22023 for a booking window that is empty, reversed or longer than the maximum, which is
--- app_private.booking_settings.max_booking_duration: only the owner can change it.
+-- app_private.booking_settings.max_booking_duration: only the owner can change it. The length
+-- is compared in seconds: end - start as an interval overflows between the extremes of
+-- timestamptz (4713 BC to 294276 AD) and wraps to a negative interval, which is "not longer".
+-- Epochs are numeric: exact, no overflow, infinity included (infinity - infinity is NaN, which
+-- is greater than every number: refused).
 CREATE OR REPLACE FUNCTION app_private.validate_booking_window(p_start_time timestamptz, p_end_time timestamptz)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -16,10 +20,25 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
     SELECT s.max_booking_duration INTO v_max FROM app_private.booking_settings AS s;
-    IF p_end_time - p_start_time > v_max THEN
-        RAISE EXCEPTION 'booking of % is longer than the maximum of % (app_private.booking_settings)',
-            p_end_time - p_start_time, v_max
+    IF extract(epoch FROM p_end_time) - extract(epoch FROM p_start_time) > extract(epoch FROM v_max) THEN
+        RAISE EXCEPTION 'booking from % to % is longer than the maximum of % (app_private.booking_settings)',
+            p_start_time, p_end_time, v_max
             USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
+-- 22001 naming a text argument longer than its column's limit (the CHECK constraints of
+-- migration 0008 hold for every writer; this names the argument before anything is written).
+CREATE OR REPLACE FUNCTION app_private.require_length(p_argument text, p_value text, p_limit integer)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF char_length(p_value) > p_limit THEN
+        RAISE EXCEPTION 'argument % is % characters long; at most % are kept', p_argument, char_length(p_value),
+            p_limit USING ERRCODE = '22001';
     END IF;
 END
 $$;
@@ -57,13 +76,6 @@ BEGIN
     END IF;
 END
 $$;
-
--- The advisory lock key of one staff member's calendar: every booking change for
--- (org, staff) serialises on it, whatever the times involved.
-CREATE OR REPLACE FUNCTION app_private.booking_lock_key(p_org_id uuid, p_staff_id uuid)
-RETURNS bigint
-LANGUAGE sql IMMUTABLE
-RETURN hashtextextended(p_org_id::text || '/' || p_staff_id::text, 0);
 
 -- Active appointments of a staff member overlapping [start, end), as a jsonb array, or
 -- NULL when there are none. Same expression and predicate as appointments_no_overlap,
@@ -133,12 +145,16 @@ END
 $$;
 
 -- Books a slot, or returns {"success": false, "error_code": "slot_conflict", "conflicts": [...]}.
--- The transaction-scoped advisory lock on (org, staff member) serialises bookings of one
--- calendar, so a conflict is found by the check and reported cleanly; the exclusion
--- constraint stays the last line of defence, and its violation (possible when the
+-- A row lock on the staff member (FOR NO KEY UPDATE, until the transaction ends) serialises
+-- the bookings of one calendar, so a conflict is found by the check and reported cleanly; the
+-- exclusion constraint stays the last line of defence, and its violation (possible when the
 -- caller's REPEATABLE READ / SERIALIZABLE snapshot predates the lock) is the same outcome.
--- Raises: 22004 NULL argument, 22023 bad window or metadata, 42501 another org,
--- 23503 unknown org / staff / customer / service. Nothing is written on any of them.
+-- A row lock, not an advisory lock: any session may take any advisory key (and keep another
+-- org's bookings waiting), while locking this row needs UPDATE on staff_members, which only the
+-- owner and service_role have. It does not block the foreign-key checks (KEY SHARE) of writes
+-- referencing the staff member.
+-- Raises: 22004 NULL argument, 22023 bad window or metadata, 22001 notes or metadata too long,
+-- 42501 another org, 23503 unknown org / staff / customer / service. Nothing is written on any.
 CREATE OR REPLACE FUNCTION public.book_appointment_with_lock(
     p_org_id uuid,
     p_staff_id uuid,
@@ -156,7 +172,6 @@ AS $$
 DECLARE
     v_metadata jsonb := coalesce(p_metadata, '{}'::jsonb);
     v_actor text := app_private.request_actor();
-    v_lock_key bigint;
     v_conflicts jsonb;
     v_detail text;
     v_id uuid;
@@ -174,24 +189,32 @@ BEGIN
     -- conflict list): a helper call per check cost 30 us of every booking, 0.16 of its ratio to
     -- a bare INSERT (bench/booking.yaml). The helpers stay the single source of the errors.
     IF p_end_time <= p_start_time
-       OR p_end_time - p_start_time > (SELECT s.max_booking_duration FROM app_private.booking_settings AS s) THEN
+       OR extract(epoch FROM p_end_time) - extract(epoch FROM p_start_time)
+          > (SELECT extract(epoch FROM s.max_booking_duration) FROM app_private.booking_settings AS s) THEN
         PERFORM app_private.validate_booking_window(p_start_time, p_end_time);
     END IF;
     IF jsonb_typeof(v_metadata) <> 'object' THEN
         RAISE EXCEPTION 'argument p_metadata must be a JSON object, got %', jsonb_typeof(v_metadata)
             USING ERRCODE = '22023';
     END IF;
+    IF char_length(p_notes) > 2000 THEN
+        PERFORM app_private.require_length('p_notes', p_notes, 2000);
+    END IF;
+    IF octet_length(v_metadata::text) > 16384 THEN
+        RAISE EXCEPTION 'argument p_metadata is % bytes as text; at most 16384 are kept', octet_length(v_metadata::text)
+            USING ERRCODE = '22001';
+    END IF;
     PERFORM app_private.authorize_org(p_org_id);
-    IF NOT EXISTS (SELECT 1 FROM public.staff_members AS s
-                   WHERE s.org_id = p_org_id AND s.id = p_staff_id AND s.active)
+    -- the calendar's lock, taken on the staff member's row, which must exist and be active
+    PERFORM 1 FROM public.staff_members AS s
+    WHERE s.org_id = p_org_id AND s.id = p_staff_id AND s.active
+    FOR NO KEY UPDATE;
+    IF NOT FOUND
        OR NOT EXISTS (SELECT 1 FROM public.customers AS c WHERE c.org_id = p_org_id AND c.id = p_customer_id)
        OR (p_service_id IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM public.services AS v WHERE v.org_id = p_org_id AND v.id = p_service_id AND v.active)) THEN
         PERFORM app_private.require_booking_references(p_org_id, p_staff_id, p_customer_id, p_service_id);
     END IF;
-
-    v_lock_key := app_private.booking_lock_key(p_org_id, p_staff_id);
-    PERFORM pg_advisory_xact_lock(v_lock_key);
 
     IF EXISTS (
         SELECT 1 FROM public.appointments AS a
@@ -201,8 +224,7 @@ BEGIN
           AND tstzrange(a.start_time, a.end_time, '[)') && tstzrange(p_start_time, p_end_time, '[)')
     ) THEN
         v_conflicts := app_private.find_conflicts(p_org_id, p_staff_id, p_start_time, p_end_time, NULL);
-        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, v_conflicts)
-               || jsonb_build_object('lock_key', v_lock_key);
+        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, v_conflicts);
     END IF;
 
     BEGIN
@@ -214,8 +236,7 @@ BEGIN
         RETURNING id INTO v_id;
     EXCEPTION WHEN exclusion_violation THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, NULL, v_detail)
-               || jsonb_build_object('lock_key', v_lock_key);
+        RETURN app_private.slot_conflict_outcome(p_staff_id, p_start_time, p_end_time, NULL, v_detail);
     END;
 
     INSERT INTO public.appointment_audit_log (org_id, appointment_id, action, actor, new_values)
@@ -227,7 +248,6 @@ BEGIN
     RETURN jsonb_build_object(
         'success', true,
         'appointment_id', v_id,
-        'lock_key', v_lock_key,
         'start_time', p_start_time,
         'end_time', p_end_time,
         'status', 'booked');
@@ -260,7 +280,7 @@ $$;
 
 REVOKE ALL ON FUNCTION app_private.validate_booking_window(timestamptz, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.require_booking_references(uuid, uuid, uuid, uuid) FROM PUBLIC;
-REVOKE ALL ON FUNCTION app_private.booking_lock_key(uuid, uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.require_length(text, text, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.find_conflicts(uuid, uuid, timestamptz, timestamptz, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.slot_conflict_outcome(uuid, timestamptz, timestamptz, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.book_appointment_with_lock(uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, jsonb)

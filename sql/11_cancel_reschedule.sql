@@ -11,7 +11,7 @@ AS $$
 $$;
 
 -- Outcomes: success; not_found; already_cancelled; not_cancellable (completed, no_show).
--- Raises: 22004 NULL argument, 42501 another org.
+-- Raises: 22004 NULL argument, 22001 a reason over 1000 characters, 42501 another org.
 CREATE OR REPLACE FUNCTION public.cancel_appointment(
     p_org_id uuid,
     p_appointment_id uuid,
@@ -27,6 +27,7 @@ DECLARE
 BEGIN
     PERFORM app_private.require_arguments(jsonb_build_object(
         'p_org_id', p_org_id, 'p_appointment_id', p_appointment_id));
+    PERFORM app_private.require_length('p_reason', p_reason, 1000);
     PERFORM app_private.authorize_org(p_org_id);
 
     SELECT * INTO v_row FROM public.appointments
@@ -71,8 +72,9 @@ $$;
 -- Outcomes: success; not_found (also when it was deleted while this call waited for the
 -- lock); not_reschedulable (cancelled, completed, no_show); slot_conflict (with the
 -- conflicting appointments).
--- Raises: 22004 NULL argument, 22023 bad window, 42501 another org, 23503 the appointment's
--- staff member is inactive (as check_slot_availability refuses one).
+-- Raises: 22004 NULL argument, 22023 bad window, 22001 a reason over 1000 characters, 42501
+-- another org, 23503 the appointment's staff member is inactive (as check_slot_availability
+-- refuses one).
 CREATE OR REPLACE FUNCTION public.reschedule_appointment(
     p_org_id uuid,
     p_appointment_id uuid,
@@ -87,7 +89,6 @@ AS $$
 DECLARE
     v_staff_id uuid;
     v_row public.appointments%ROWTYPE;
-    v_lock_key bigint;
     v_conflicts jsonb;
     v_detail text;
 BEGIN
@@ -95,6 +96,7 @@ BEGIN
         'p_org_id', p_org_id, 'p_appointment_id', p_appointment_id,
         'p_new_start_time', p_new_start_time, 'p_new_end_time', p_new_end_time));
     PERFORM app_private.validate_booking_window(p_new_start_time, p_new_end_time);
+    PERFORM app_private.require_length('p_reason', p_reason, 1000);
     PERFORM app_private.authorize_org(p_org_id);
 
     SELECT staff_id INTO v_staff_id FROM public.appointments
@@ -103,12 +105,11 @@ BEGIN
         RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
     END IF;
 
-    -- Lock the staff member's calendar, then re-read under it: meanwhile the appointment may
-    -- have been cancelled, moved, deleted, or given to another staff member (whose calendar
-    -- is then locked too).
+    -- Lock the staff member's calendar (the row lock booking takes), then re-read under it:
+    -- meanwhile the appointment may have been cancelled, moved, deleted, or given to another
+    -- staff member (whose calendar is then locked too).
     LOOP
-        v_lock_key := app_private.booking_lock_key(p_org_id, v_staff_id);
-        PERFORM pg_advisory_xact_lock(v_lock_key);
+        PERFORM 1 FROM public.staff_members WHERE org_id = p_org_id AND id = v_staff_id FOR NO KEY UPDATE;
         SELECT * INTO v_row FROM public.appointments
         WHERE org_id = p_org_id AND id = p_appointment_id
         FOR UPDATE;
@@ -129,7 +130,7 @@ BEGIN
     v_conflicts := app_private.find_conflicts(p_org_id, v_staff_id, p_new_start_time, p_new_end_time, p_appointment_id);
     IF v_conflicts IS NOT NULL THEN
         RETURN app_private.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, v_conflicts)
-               || jsonb_build_object('appointment_id', p_appointment_id, 'lock_key', v_lock_key);
+               || jsonb_build_object('appointment_id', p_appointment_id);
     END IF;
 
     BEGIN
@@ -139,7 +140,7 @@ BEGIN
     EXCEPTION WHEN exclusion_violation THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
         RETURN app_private.slot_conflict_outcome(v_staff_id, p_new_start_time, p_new_end_time, NULL, v_detail)
-               || jsonb_build_object('appointment_id', p_appointment_id, 'lock_key', v_lock_key);
+               || jsonb_build_object('appointment_id', p_appointment_id);
     END;
     IF NOT FOUND THEN  -- locked above, so only a schema change could get here: never a raw 23503
         RETURN app_private.appointment_not_found(p_org_id, p_appointment_id);
@@ -151,7 +152,7 @@ BEGIN
             jsonb_build_object('start_time', p_new_start_time, 'end_time', p_new_end_time),
             p_reason);
 
-    RETURN jsonb_build_object('success', true, 'appointment_id', p_appointment_id, 'lock_key', v_lock_key,
+    RETURN jsonb_build_object('success', true, 'appointment_id', p_appointment_id,
                               'start_time', p_new_start_time, 'end_time', p_new_end_time,
                               'previous_start_time', v_row.start_time, 'previous_end_time', v_row.end_time);
 END

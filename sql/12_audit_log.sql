@@ -4,16 +4,19 @@
 -- foreign key is ON DELETE RESTRICT, migration 0005). History leaves the database in one way
 -- only: app_private.purge_organization(), which records what it removed and why.
 
--- 55000 for any UPDATE, DELETE or TRUNCATE of the audit log, except the DELETE of the one
--- organization that purge_organization() is purging in this transaction.
+-- 55000 for any UPDATE, DELETE or TRUNCATE of the audit log, except the DELETE of an
+-- organization's rows in the transaction that wrote its purge record: history never leaves
+-- without the record of who removed it, when and why (a setting, which any session can set,
+-- was the exemption before).
 CREATE OR REPLACE FUNCTION app_private.refuse_audit_log_change()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE'
-       AND OLD.org_id::text = current_setting('app_private.purging_org_id', true) THEN
+    IF TG_OP = 'DELETE' AND EXISTS (
+        SELECT 1 FROM app_private.organization_purges AS p
+        WHERE p.purged_org_id = OLD.org_id AND p.purge_xact = pg_catalog.pg_current_xact_id()) THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'appointment_audit_log is append-only: % refused', TG_OP
@@ -61,13 +64,12 @@ BEGIN
         'services', (SELECT count(*) FROM public.services WHERE org_id = p_org_id),
         'staff_members', (SELECT count(*) FROM public.staff_members WHERE org_id = p_org_id),
         'webhook_delivery_log', (SELECT count(*) FROM public.webhook_delivery_log WHERE org_id = p_org_id));
-    PERFORM set_config('app_private.purging_org_id', p_org_id::text, true);
+    -- the record first: it is what lets the audit log's rows of this org go, in this transaction
+    INSERT INTO app_private.organization_purges (purged_org_id, org_name, reason, purged_by, deleted_rows, purge_xact)
+    VALUES (p_org_id, v_name, p_reason, app_private.request_actor(), v_counts, pg_current_xact_id())
+    RETURNING to_jsonb(organization_purges.*) - 'purge_xact' INTO v_record;
     DELETE FROM public.appointment_audit_log WHERE org_id = p_org_id;
-    PERFORM set_config('app_private.purging_org_id', '', true);
     DELETE FROM public.organizations WHERE id = p_org_id;  -- cascades to the tenant's other tables
-    INSERT INTO app_private.organization_purges (purged_org_id, org_name, reason, purged_by, deleted_rows)
-    VALUES (p_org_id, v_name, p_reason, app_private.request_actor(), v_counts)
-    RETURNING to_jsonb(organization_purges.*) INTO v_record;
     RETURN v_record;
 END
 $$;

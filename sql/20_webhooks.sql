@@ -11,7 +11,9 @@
 -- A claim returns its attempt number, the fencing token: completing or failing needs it, so a
 -- worker whose lease expired and whose delivery another worker reclaimed cannot finish it.
 -- A worker that crashes on every attempt still counts an attempt per claim, so its delivery
--- reaches dead_letter after the maximum.
+-- reaches dead_letter after the maximum. The maximum and the lease are the owner's settings
+-- (app_private.webhook_settings), never a caller's: a worker passing its own could claim a 6th
+-- time, or call a delivery another worker holds "expired" a microsecond after its claim.
 
 -- Explains why a guarded transition matched no row. p_attempt: the caller's claim token.
 CREATE OR REPLACE FUNCTION app_private.raise_webhook_transition_error(
@@ -41,7 +43,8 @@ END
 $$;
 
 -- Idempotent receipt: the same (org, event_id) twice yields one row and the same id.
--- Raises 22004 NULL argument, 22023 empty event type, 42501 another org, 23503 unknown org.
+-- Raises 22004 NULL argument, 22023 empty event type, 22001 an event type, event id or job id
+-- over 200 characters, 42501 another org, 23503 unknown org.
 CREATE OR REPLACE FUNCTION public.record_webhook_received(
     p_org_id uuid,
     p_event_type text,
@@ -60,6 +63,9 @@ BEGIN
     IF btrim(p_event_type) = '' OR btrim(p_event_id) = '' THEN
         RAISE EXCEPTION 'arguments p_event_type and p_event_id must not be empty' USING ERRCODE = '22023';
     END IF;
+    PERFORM app_private.require_length('p_event_type', p_event_type, 200);
+    PERFORM app_private.require_length('p_event_id', p_event_id, 200);
+    PERFORM app_private.require_length('p_job_id', p_job_id, 200);
     PERFORM app_private.authorize_org(p_org_id);
     IF NOT EXISTS (SELECT 1 FROM public.organizations WHERE id = p_org_id) THEN
         RAISE EXCEPTION 'unknown org_id %', p_org_id USING ERRCODE = '23503';
@@ -83,18 +89,14 @@ END
 $$;
 
 -- Claims a delivery: pending | failed -> processing, or a processing one whose lease (from
--- last_attempt_at) has expired: its worker is presumed dead. The claim counts an attempt and
--- returns its number, the token that mark_webhook_completed / mark_webhook_failed require.
--- A delivery that already used p_max_attempts goes to dead_letter instead, and NULL comes
--- back: nothing to process.
--- Raises 22004 NULL argument, 22023 a lease that is not positive or p_max_attempts < 1,
--- 42501 another org, P0002 unknown delivery, 55000 not claimable (with from -> to).
-CREATE OR REPLACE FUNCTION public.mark_webhook_processing(
-    p_org_id uuid,
-    p_id uuid,
-    p_lease interval DEFAULT interval '5 minutes',
-    p_max_attempts integer DEFAULT 5
-)
+-- last_attempt_at; app_private.webhook_settings.lease) has expired: its worker is presumed
+-- dead. The claim counts an attempt and returns its number, the token that
+-- mark_webhook_completed / mark_webhook_failed require. A delivery that already used the
+-- maximum of attempts (webhook_settings.max_attempts) goes to dead_letter instead, and NULL
+-- comes back: nothing to process.
+-- Raises 22004 NULL argument, 42501 another org, P0002 unknown delivery, 55000 not claimable
+-- (with from -> to).
+CREATE OR REPLACE FUNCTION public.mark_webhook_processing(p_org_id uuid, p_id uuid)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -102,26 +104,22 @@ AS $$
 DECLARE
     v_status text;
     v_attempt integer;
+    v_max integer;
+    v_lease interval;
 BEGIN
-    PERFORM app_private.require_arguments(jsonb_build_object(
-        'p_org_id', p_org_id, 'p_id', p_id, 'p_lease', p_lease, 'p_max_attempts', p_max_attempts));
-    IF p_lease <= interval '0' THEN
-        RAISE EXCEPTION 'argument p_lease must be positive, got %', p_lease USING ERRCODE = '22023';
-    END IF;
-    IF p_max_attempts < 1 THEN
-        RAISE EXCEPTION 'argument p_max_attempts must be at least 1, got %', p_max_attempts USING ERRCODE = '22023';
-    END IF;
+    PERFORM app_private.require_arguments(jsonb_build_object('p_org_id', p_org_id, 'p_id', p_id));
     PERFORM app_private.authorize_org(p_org_id);
+    SELECT s.max_attempts, s.lease INTO v_max, v_lease FROM app_private.webhook_settings AS s;
     UPDATE public.webhook_delivery_log AS w
-    SET status = CASE WHEN w.attempts >= p_max_attempts THEN 'dead_letter' ELSE 'processing' END,
-        attempts = CASE WHEN w.attempts >= p_max_attempts THEN w.attempts ELSE w.attempts + 1 END,
-        last_attempt_at = CASE WHEN w.attempts >= p_max_attempts THEN w.last_attempt_at ELSE now() END,
-        error_message = CASE WHEN w.attempts >= p_max_attempts AND w.status = 'processing'
+    SET status = CASE WHEN w.attempts >= v_max THEN 'dead_letter' ELSE 'processing' END,
+        attempts = CASE WHEN w.attempts >= v_max THEN w.attempts ELSE w.attempts + 1 END,
+        last_attempt_at = CASE WHEN w.attempts >= v_max THEN w.last_attempt_at ELSE now() END,
+        error_message = CASE WHEN w.attempts >= v_max AND w.status = 'processing'
                              THEN format('attempt %s: lease expired, no outcome reported', w.attempts)
                              ELSE w.error_message END
     WHERE w.org_id = p_org_id AND w.id = p_id
       AND (w.status IN ('pending', 'failed')
-           OR (w.status = 'processing' AND w.last_attempt_at < now() - p_lease))
+           OR (w.status = 'processing' AND w.last_attempt_at < now() - v_lease))
     RETURNING w.status, w.attempts INTO v_status, v_attempt;
     IF NOT FOUND THEN
         PERFORM app_private.raise_webhook_transition_error(p_org_id, p_id, 'processing');
@@ -150,15 +148,15 @@ BEGIN
 END
 $$;
 
--- processing -> failed, or dead_letter once the claims reached p_max_attempts, for the worker
--- holding the current claim (p_attempt). Returns the new status; keeps the last error.
--- Raises 22004, 22023 p_max_attempts < 1, 42501, P0002, 55000 (not processing, or a stale claim).
+-- processing -> failed, or dead_letter once the claims reached the maximum of attempts
+-- (webhook_settings.max_attempts), for the worker holding the current claim (p_attempt).
+-- Returns the new status; keeps the last error, its first 4000 characters when longer.
+-- Raises 22004, 42501, P0002, 55000 (not processing, or a stale claim).
 CREATE OR REPLACE FUNCTION public.mark_webhook_failed(
     p_org_id uuid,
     p_id uuid,
     p_attempt integer,
-    p_error text,
-    p_max_attempts integer DEFAULT 5
+    p_error text
 )
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -166,16 +164,16 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_status text;
+    v_max integer;
 BEGIN
     PERFORM app_private.require_arguments(jsonb_build_object(
-        'p_org_id', p_org_id, 'p_id', p_id, 'p_attempt', p_attempt, 'p_max_attempts', p_max_attempts));
-    IF p_max_attempts < 1 THEN
-        RAISE EXCEPTION 'argument p_max_attempts must be at least 1, got %', p_max_attempts USING ERRCODE = '22023';
-    END IF;
+        'p_org_id', p_org_id, 'p_id', p_id, 'p_attempt', p_attempt));
     PERFORM app_private.authorize_org(p_org_id);
+    SELECT s.max_attempts INTO v_max FROM app_private.webhook_settings AS s;
     UPDATE public.webhook_delivery_log
-    SET error_message = p_error,
-        status = CASE WHEN attempts >= p_max_attempts THEN 'dead_letter' ELSE 'failed' END
+    SET error_message = CASE WHEN char_length(p_error) > 4000 THEN left(p_error, 3984) || ' ... (truncated)'
+                             ELSE p_error END,
+        status = CASE WHEN attempts >= v_max THEN 'dead_letter' ELSE 'failed' END
     WHERE org_id = p_org_id AND id = p_id AND status = 'processing' AND attempts = p_attempt
     RETURNING status INTO v_status;
     IF NOT FOUND THEN
@@ -227,13 +225,13 @@ $$;
 
 REVOKE ALL ON FUNCTION app_private.raise_webhook_transition_error(uuid, uuid, text, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.record_webhook_received(uuid, text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.mark_webhook_processing(uuid, uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.mark_webhook_completed(uuid, uuid, integer) FROM PUBLIC;
-REVOKE ALL ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.retry_failed_webhook(text) FROM PUBLIC;
 -- The queue workers and the metrics API run as service_role; tenants do not move deliveries.
 GRANT EXECUTE ON FUNCTION public.record_webhook_received(uuid, text, text, text) TO service_role;
-GRANT EXECUTE ON FUNCTION public.mark_webhook_processing(uuid, uuid, interval, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.mark_webhook_processing(uuid, uuid) TO service_role;
 GRANT EXECUTE ON FUNCTION public.mark_webhook_completed(uuid, uuid, integer) TO service_role;
-GRANT EXECUTE ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.mark_webhook_failed(uuid, uuid, integer, text) TO service_role;
 GRANT EXECUTE ON FUNCTION public.retry_failed_webhook(text) TO service_role;

@@ -23,10 +23,12 @@ $$;
 -- lease (from last_attempt_at) has expired so they can be reclaimed. Finished deliveries
 -- (completed, dead_letter) are most of the table: their counts are in webhook_delivery_stats()
 -- (per window) and webhook_dead_letter_queue(). Served by idx_webhook_delivery_log_active.
+-- p_lease: the lease to judge by; NULL (the default), the one claims use
+-- (app_private.webhook_settings.lease).
 -- Raises 22023 for a lease that is not positive, 42501 another org.
 CREATE OR REPLACE FUNCTION public.webhook_queue_health(
     p_org_id uuid DEFAULT NULL,
-    p_lease interval DEFAULT interval '5 minutes'
+    p_lease interval DEFAULT NULL
 )
 RETURNS TABLE (status text, deliveries bigint, oldest_received_at timestamptz, stuck_processing bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -35,15 +37,16 @@ SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_org_id uuid := app_private.authorize_org(p_org_id);
+    v_lease interval := coalesce(p_lease, (SELECT s.lease FROM app_private.webhook_settings AS s));
 BEGIN
-    IF p_lease IS NULL OR p_lease <= interval '0' THEN
+    IF v_lease <= interval '0' THEN
         RAISE EXCEPTION 'argument p_lease must be positive, got %', p_lease USING ERRCODE = '22023';
     END IF;
     RETURN QUERY
     SELECT s.name,
            count(w.status),
            min(w.received_at),
-           count(w.status) FILTER (WHERE w.last_attempt_at < now() - p_lease
+           count(w.status) FILTER (WHERE w.last_attempt_at < now() - v_lease
                                      AND w.status = 'processing')
     FROM unnest(ARRAY['pending', 'processing', 'failed']) WITH ORDINALITY AS s(name, position)
     LEFT JOIN public.webhook_delivery_log AS w

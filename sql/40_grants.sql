@@ -10,6 +10,9 @@ REVOKE ALL ON ALL TABLES IN SCHEMA app_private FROM PUBLIC, anon, authenticated,
 
 REVOKE ALL ON SCHEMA app_private FROM PUBLIC, anon, authenticated, service_role;
 
+-- btree_gist (migration 0008): no API role may use the schema, call its functions or see them
+REVOKE ALL ON SCHEMA extensions FROM PUBLIC, anon, authenticated, service_role;
+
 -- Nobody but the owner creates in a schema the functions use, whatever the database's history
 -- (PUBLIC had CREATE on public until PostgreSQL 15, and keeps it in an upgraded database).
 REVOKE CREATE ON SCHEMA public FROM PUBLIC, anon, authenticated, service_role;
@@ -17,8 +20,14 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC, anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA public TO authenticated, service_role;
 
 GRANT SELECT ON public.organizations, public.staff_members, public.customers, public.services,
-                public.appointments, public.appointment_audit_log, public.webhook_delivery_log
+                public.appointments, public.webhook_delivery_log
     TO authenticated;
+
+-- A tenant reads its own history, but not the audit log's id: it comes from one sequence for
+-- every org, and a tenant would learn from its own ids how many changes the others made.
+-- (PostgREST: select the columns by name, `select=*` asks for the id too.)
+GRANT SELECT (org_id, appointment_id, action, actor, old_values, new_values, reason, created_at)
+    ON public.appointment_audit_log TO authenticated;
 
 GRANT SELECT, INSERT, UPDATE, DELETE
     ON public.organizations, public.staff_members, public.customers, public.services,
@@ -38,7 +47,7 @@ BEGIN
     INTO v_open
     FROM pg_catalog.pg_namespace AS n
     CROSS JOIN (VALUES ('PUBLIC'), ('anon'), ('authenticated'), ('service_role')) AS r(rolname)
-    WHERE n.nspname IN ('public', 'app_private')
+    WHERE n.nspname IN ('public', 'app_private', 'extensions')
       AND CASE WHEN r.rolname = 'PUBLIC'
                THEN EXISTS (SELECT 1 FROM pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a
                             WHERE a.grantee = 0 AND a.privilege_type = 'CREATE')

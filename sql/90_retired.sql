@@ -21,6 +21,15 @@ DROP FUNCTION IF EXISTS public.mark_webhook_processing(uuid, uuid, interval);
 DROP FUNCTION IF EXISTS public.mark_webhook_completed(uuid, uuid);
 DROP FUNCTION IF EXISTS public.mark_webhook_failed(uuid, uuid, text, integer);
 
+-- webhook transitions whose caller chose the lease and the maximum of attempts (a worker could
+-- take over a delivery another held, or claim past the maximum): webhook_settings decides now
+DROP FUNCTION IF EXISTS public.mark_webhook_processing(uuid, uuid, interval, integer);
+DROP FUNCTION IF EXISTS public.mark_webhook_failed(uuid, uuid, integer, text, integer);
+
+-- the advisory lock key of a calendar: any session could take it and stall another org's
+-- bookings; bookings lock the staff member's row now
+DROP FUNCTION IF EXISTS app_private.booking_lock_key(uuid, uuid);
+
 -- the cleanup procedure before its time budget per batch (p_batch_budget)
 DROP PROCEDURE IF EXISTS public.run_webhook_log_cleanup(interval, integer, bigint);
 DROP FUNCTION IF EXISTS public.cleanup_webhook_log_batch(timestamptz, timestamptz, integer);

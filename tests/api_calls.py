@@ -109,7 +109,7 @@ def _retry(ctx):
     job = f"job-{next(ctx.counter)}"
     d = ctx.delivery(job)
     token = ctx.owner("SELECT public.mark_webhook_processing(%s, %s) AS r", (ctx.org, d))
-    ctx.owner("SELECT public.mark_webhook_failed(%s, %s, %s, 'boom', 1) AS r", (ctx.org, d, token))
+    ctx.owner("SELECT public.mark_webhook_failed(%s, %s, %s, 'boom') AS r", (ctx.org, d, token))
     return "SELECT public.retry_failed_webhook(%s) AS r", (job,), lambda r: r["retried"] == 1
 
 
@@ -151,9 +151,9 @@ CALLS = {
     "public.cancel_appointment(uuid, uuid, text)": (TENANT, _cancel),
     f"public.reschedule_appointment(uuid, uuid, {TS}, {TS}, text)": (TENANT, _reschedule),
     "public.record_webhook_received(uuid, text, text, text)": (SERVICE, _record),
-    "public.mark_webhook_processing(uuid, uuid, interval, integer)": (SERVICE, _processing),
+    "public.mark_webhook_processing(uuid, uuid)": (SERVICE, _processing),
     "public.mark_webhook_completed(uuid, uuid, integer)": (SERVICE, _completed),
-    "public.mark_webhook_failed(uuid, uuid, integer, text, integer)": (SERVICE, _failed),
+    "public.mark_webhook_failed(uuid, uuid, integer, text)": (SERVICE, _failed),
     "public.retry_failed_webhook(text)": (SERVICE, _retry),
     "public.webhook_queue_health(uuid, interval)": (TENANT, _metric(
         "webhook_queue_health", lambda rows, ctx: [r["status"] for r in rows][1] == "processing"
@@ -169,6 +169,10 @@ CALLS = {
         SERVICE, _cleanup_batch),
     "public.run_webhook_log_cleanup(interval, integer, bigint, interval)": (SERVICE, _cleanup_procedure),
     "app_private.request_org_id()": (("authenticated",), _claim_in_policies),
+    # inlined into request_org_id() (the claims mode) and called by it in signed mode
+    # (tests/test_signed_claims.py calls it there)
+    "app_private.claims_mode()": (("authenticated",), _claim_in_policies),
+    "app_private.verified_claims()": (("authenticated",), _claim_in_policies),
 }
 PAIRS = [(function, role) for function, (roles, _) in CALLS.items() for role in roles]
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import psycopg
 
@@ -31,6 +32,18 @@ def pgsuite(*args, env=None, timeout=120, **kwargs) -> subprocess.CompletedProce
         timeout=timeout,
         **kwargs,
     )
+
+
+@contextmanager
+def holding_migration_lock(dsn: str, application_name: str = "someone else"):
+    """A session holding pgsuite's migration lock, as another run would (pgsuite's own table lock)."""
+    from pgsuite.migrate.backend import LOCK_STATEMENT, bootstrap
+
+    with psycopg.connect(dsn, autocommit=True, application_name=application_name) as holder:
+        bootstrap(holder)
+        holder.execute("BEGIN")
+        holder.execute(LOCK_STATEMENT)
+        yield holder
 
 
 def query(dsn: str, sql: str, params=None) -> list[tuple]:

@@ -136,7 +136,7 @@ def test_a_name_that_is_neither_a_command_nor_a_workload_exits_2_naming_both(pro
     out = pgsuite("--project", str(project_copy.root), "bench", "bookings")
     assert out.returncode == 2
     assert ("no command or workload 'bookings': commands all, fleet, lint, run, verify; "
-            "this project's workloads booking, cleanup, contention, locking, metrics") in out.stderr
+            "this project's workloads booking, cleanup, contention, locking, metrics, signed_claims") in out.stderr
 
 
 def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_path):
@@ -152,7 +152,7 @@ def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_p
 
 
 @pytest.mark.parametrize("content,message", [
-    (None, "no such workload (this project has: booking, cleanup, contention, locking, metrics)"),
+    (None, "no such workload (this project has: booking, cleanup, contention, locking, metrics, signed_claims)"),
     ("cases: {one: SELECT 1}\nbaseline: two\n", "baseline: must name one of the cases (one)"),
     ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "unknown key(s) times"),
     ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "repeat: a whole number between 1 and 1000000"),

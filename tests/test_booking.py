@@ -74,13 +74,20 @@ def test_optional_fields_are_stored(world):
                        "metadata": {"source": "web", "tags": ["vip"]}, "created_by": "postgres"}
 
 
-def test_lock_key_is_per_org_and_staff_and_deterministic(world):
-    with session(world.dsn) as conn:
-        k1 = book(conn, world.a, at(0), at(30))["lock_key"]
-        k2 = book(conn, world.a, at(120), at(150))["lock_key"]  # same staff, other time
-        k3 = book(conn, world.a, at(0), at(30), staff=1)["lock_key"]
-        expected = conn.execute("SELECT app_private.booking_lock_key(%s, %s) AS k", (world.a.org, world.a.staff[0])).fetchone()
-        assert k1 == k2 == expected["k"] and k3 != k1
+def test_a_booking_holds_its_staff_members_row_and_no_advisory_lock(world):
+    """The calendar's lock is the staff member's row (FOR NO KEY UPDATE): a second booking of the
+    same staff member waits for it, one of another staff member does not."""
+    with psycopg.connect(world.dsn) as first:
+        r = first.execute("SELECT public.book_appointment_with_lock(%s, %s, %s, %s, %s)",
+                          (world.a.org, world.a.staff[0], world.a.customers[0], at(0), at(30))).fetchone()[0]
+        assert r["success"] and "lock_key" not in r
+        assert first.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()[0] == 0
+        with session(world.dsn) as other:
+            other.execute("SET lock_timeout = '200ms'")
+            assert book(other, world.a, at(0), at(30), staff=1)["success"]  # another calendar: no wait
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                book(other, world.a, at(60), at(90))  # the same calendar: waits for the first
+        first.rollback()
 
 
 def test_availability_true_then_false_then_true_after_cancel(world):

@@ -19,8 +19,8 @@ from helpers import ROOT, TARGET_VARS
 from owners import create_database, database_dsn, drop_database
 
 WORKFLOW = ROOT / "docs" / "ci" / "github-actions.yml"
-RISKY = "-- depends: 0007_webhook_metric_indexes\nALTER TABLE public.customers DROP COLUMN phone;\n"
-SAFE = "-- depends: 0007_webhook_metric_indexes\nCREATE TABLE public.notes (id bigint PRIMARY KEY, body text);\n"
+RISKY = "-- depends: 0009_validate_input_limits\nALTER TABLE public.customers DROP COLUMN phone;\n"
+SAFE = "-- depends: 0009_validate_input_limits\nCREATE TABLE public.notes (id bigint PRIMARY KEY, body text);\n"
 
 
 def git(cwd: Path, *args) -> str:
@@ -68,18 +68,18 @@ def test_the_pre_commit_hook_refuses_a_risky_migration_and_passes_a_safe_one(tmp
     env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")  # its own cache of hook environments
     pre_commit = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "pgsuite-lint", "--files"]
 
-    add_migration(project, "0008_drop_phone", RISKY)
+    add_migration(project, "0010_drop_phone", RISKY)
     git(project, "add", "-A")
-    refused = subprocess.run([*pre_commit, "migrations/0008_drop_phone.sql"], cwd=project, env=env,
+    refused = subprocess.run([*pre_commit, "migrations/0010_drop_phone.sql"], cwd=project, env=env,
                              capture_output=True, text=True, timeout=900)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "pgsuite lint" in refused.stdout and "Failed" in refused.stdout
-    assert "migrations/0008_drop_phone.sql:2: drops column phone" in refused.stdout
+    assert "migrations/0010_drop_phone.sql:2: drops column phone" in refused.stdout
 
-    git(project, "rm", "-qf", "migrations/0008_drop_phone.sql", "migrations/0008_drop_phone.rollback.sql")
-    add_migration(project, "0008_notes", SAFE)
+    git(project, "rm", "-qf", "migrations/0010_drop_phone.sql", "migrations/0010_drop_phone.rollback.sql")
+    add_migration(project, "0010_notes", SAFE)
     git(project, "add", "-A")
-    passed = subprocess.run([*pre_commit, "migrations/0008_notes.sql"], cwd=project, env=env,
+    passed = subprocess.run([*pre_commit, "migrations/0010_notes.sql"], cwd=project, env=env,
                             capture_output=True, text=True, timeout=900)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
@@ -121,7 +121,7 @@ def test_the_workflows_steps_lint_the_pull_request_and_trace_it_on_a_real_server
     repo = project_repository(tmp_path / "checkout")
     git(repo, "update-ref", "refs/remotes/origin/main", "main")
     git(repo, "checkout", "-q", "-b", "pull-request")
-    add_migration(repo, "0008_drop_phone", RISKY)
+    add_migration(repo, "0010_drop_phone", RISKY)
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "drop the phone column")
 
@@ -144,21 +144,21 @@ def test_the_workflows_steps_lint_the_pull_request_and_trace_it_on_a_real_server
 
     lint = outcomes["Lint what the pull request changes"]
     assert lint.returncode == 1, lint.stdout + lint.stderr  # the DROP COLUMN refused, the step fails
-    assert "migrations/0008_drop_phone.sql:2: drops column phone" in lint.stdout
+    assert "migrations/0010_drop_phone.sql:2: drops column phone" in lint.stdout
     sarif = json.loads((repo / "pgsuite.sarif").read_text())
     [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "M003_drop_column"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "migrations/0008_drop_phone.sql"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "migrations/0010_drop_phone.sql"
 
     trace = outcomes["Rehearse the migrations and show their locks"]
     assert trace.returncode == 1, trace.stdout + trace.stderr  # a breaking change for the API's callers
-    assert "trace.0008_drop_phone" in trace.stdout and "took ACCESS EXCLUSIVE on public.customers" in trace.stdout
+    assert "trace.0010_drop_phone" in trace.stdout and "took ACCESS EXCLUSIVE on public.customers" in trace.stdout
     assert "column public.customers.phone: dropped" in trace.stdout
     assert (repo / "trace.xml").read_text().startswith("<?xml")
     # the base branch's history was applied for real; the pull request's only on the clone
     status = subprocess.run([sys.executable, "-m", "pgsuite", "migrate", "status", "--format", "json"], cwd=repo,
                             env=env, capture_output=True, text=True)
     states = {e["name"]: e["state"] for e in json.loads(status.stdout)["entries"]}
-    assert states["0008_drop_phone"] == "pending" and states["0007_webhook_metric_indexes"] == "applied"
+    assert states["0010_drop_phone"] == "pending" and states["0007_webhook_metric_indexes"] == "applied"
 
 
 @pytest.fixture(autouse=True)

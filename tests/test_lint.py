@@ -16,7 +16,7 @@ from pgsuite.lint.run import collect, lint
 from pgsuite.project import Project
 
 ALL_RULES = rules()
-NEXT = "0008_change"
+NEXT = "0010_change"
 HEADER = "-- depends: 0006_validate_audit_log_org_fkey\n"
 
 
@@ -38,8 +38,9 @@ def test_the_project_lints_clean(project_copy):
     assert "migration safety" in out.stdout and "style" in out.stdout and "PASS: " in out.stdout
     results = lint(project_copy)
     suppressed = [f for c in results.checks for f in c.findings if f.suppressed]
+    # each with its reason, in verify/config.yaml or (M008, in 0008) above its statement
     assert {f.rule for f in suppressed} == {"squawk.prefer-bigint-over-int", "squawk.ban-drop-constraint",
-                                           "squawk.ban-drop-function"}  # each with its reason in verify/config.yaml
+                                           "squawk.ban-drop-function", "M008_constraint_builds_index"}
     assert all(f.suppressed for f in suppressed)
 
 
@@ -110,7 +111,7 @@ def test_squawk_runs_with_the_files_transaction_and_a_config_suppression_by_glob
     results = lint(project_copy)
     assert [(f.file, f.line) for f in findings_of(results, "squawk.prefer-robust-stmts")] == [(name, 3)]
     config = project_copy.verify_dir / "config.yaml"
-    config.write_text(config.read_text() + "  - {lint: squawk.prefer-robust-stmts, object: 'migrations/0008_*',"
+    config.write_text(config.read_text() + "  - {lint: squawk.prefer-robust-stmts, object: 'migrations/0010_*',"
                                            " reason: 'yoyo never re-runs a recorded migration'}\n")
     assert findings_of(lint(project_copy), "squawk.prefer-robust-stmts") == []
 
@@ -184,9 +185,9 @@ def test_with_a_target_findings_say_how_big_and_busy_the_table_is(db, project_co
     query(db, "ANALYZE organizations")
     add_migration(project_copy, "ALTER TABLE public.organizations ALTER COLUMN name TYPE varchar(200);\n"
                                 "CREATE TABLE public.brand_new (id bigint PRIMARY KEY);\n")
-    (project_copy.root / "migrations" / "0009_more.sql").write_text(
-        "-- depends: 0008_change\nCREATE INDEX idx_later ON public.brand_new (id);\n")
-    (project_copy.root / "migrations" / "0009_more.rollback.sql").write_text("SELECT 1;\n")
+    (project_copy.root / "migrations" / "0011_more.sql").write_text(
+        "-- depends: 0010_change\nCREATE INDEX idx_later ON public.brand_new (id);\n")
+    (project_copy.root / "migrations" / "0011_more.rollback.sql").write_text("SELECT 1;\n")
     results = lint(project_copy, dsn=db)
     changed = findings_of(results, "M005_column_type_change")
     assert len(changed) == 1 and "(public.organizations: 20.0 k rows, " in changed[0].message
@@ -278,7 +279,7 @@ def test_allow_unsafe_applies_and_the_report_records_the_reason_with_what_it_ove
         f"allowed by --allow-unsafe: {reason}"}
     report = next(project_copy.runs_dir.glob("*/report.md")).read_text()
     assert f"**Applied with `--allow-unsafe`:** {reason}. The safety gate's findings it overrode:" in report
-    assert "- ⚠️ `migrations/0008_change.sql:3` `M003_drop_column`: drops column phone of public.customers" in report
+    assert "- ⚠️ `migrations/0010_change.sql:3` `M003_drop_column`: drops column phone of public.customers" in report
     assert "| What was applied passed the safety gate (pgsuite lint's rules, squawk) | ⚠️ WARN |" in report
 
 
@@ -286,16 +287,16 @@ def test_migrate_apply_with_allow_unsafe_says_what_it_let_through(db, project_co
     add_migration(project_copy, UNSAFE)
     out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db, "--allow-unsafe", "tested")
     assert out.returncode == 0, out.stderr
-    assert "unsafe, allowed (tested): migrations/0008_change.sql:3: M003_drop_column" in out.stderr
+    assert "unsafe, allowed (tested): migrations/0010_change.sql:3: M003_drop_column" in out.stderr
     out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db, "--allow-unsafe", " ")
     assert out.returncode == 2 and "a reason is required" in out.stderr
 
 
 def test_a_table_created_earlier_in_the_same_deployment_does_not_block(db, project_copy):
     add_migration(project_copy, "CREATE TABLE public.loyalty (id bigint PRIMARY KEY, org_id uuid NOT NULL);\n")
-    (project_copy.migrations_dir / "0009_loyalty_index.sql").write_text(
-        "-- depends: 0008_change\nCREATE INDEX idx_loyalty_org ON public.loyalty (org_id);\n")
-    (project_copy.migrations_dir / "0009_loyalty_index.rollback.sql").write_text("DROP INDEX public.idx_loyalty_org;\n")
+    (project_copy.migrations_dir / "0011_loyalty_index.sql").write_text(
+        "-- depends: 0010_change\nCREATE INDEX idx_loyalty_org ON public.loyalty (org_id);\n")
+    (project_copy.migrations_dir / "0011_loyalty_index.rollback.sql").write_text("DROP INDEX public.idx_loyalty_org;\n")
     out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db)
     assert out.returncode == 0, out.stderr
     assert query(db, "SELECT to_regclass('public.idx_loyalty_org')::text") == [("idx_loyalty_org",)]

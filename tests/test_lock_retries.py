@@ -36,7 +36,7 @@ class Blocker(threading.Thread):
 
 
 def test_a_blocked_migration_retries_and_readers_never_queue_behind_it_for_long(db, project_copy):
-    add_migration(project_copy, "0008_nickname", HEADER + "ALTER TABLE public.customers ADD COLUMN nickname text;\n")
+    add_migration(project_copy, "0010_nickname", HEADER + "ALTER TABLE public.customers ADD COLUMN nickname text;\n")
     blocker = Blocker(db, "public.customers", 3.0)
     blocker.start()
     assert blocker.holding.wait(10)
@@ -61,7 +61,7 @@ def test_a_blocked_migration_retries_and_readers_never_queue_behind_it_for_long(
 
 
 def test_a_migration_that_gives_up_names_the_blocker_and_applies_nothing(db, project_copy):
-    add_migration(project_copy, "0008_nickname", HEADER + "ALTER TABLE public.customers ADD COLUMN nickname text;\n")
+    add_migration(project_copy, "0010_nickname", HEADER + "ALTER TABLE public.customers ADD COLUMN nickname text;\n")
     blocker = Blocker(db, "public.customers", 4.0)
     blocker.start()
     assert blocker.holding.wait(10)
@@ -73,14 +73,14 @@ def test_a_migration_that_gives_up_names_the_blocker_and_applies_nothing(db, pro
     assert "failed and was rolled back: canceling statement due to lock timeout [55P03]" in first
     assert "gave up after 2 attempt(s), each with lock_timeout 200ms" in out.stderr
     assert "public.customers: AccessShareLock held by pid" in out.stderr and "pgsuite-test-blocker" in out.stderr
-    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0008_nickname'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0010_nickname'") == [(0,)]
     assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' "
                      "AND column_name = 'nickname'") == [(0,)]
 
 
 def test_create_index_concurrently_completes_while_writers_write(db, project_copy):
     query(db, "INSERT INTO organizations (name) SELECT 'org ' || g FROM generate_series(1, 300000) g")
-    add_migration(project_copy, "0008_org_name_index",
+    add_migration(project_copy, "0010_org_name_index",
                   "-- transactional: false\n" + HEADER
                   + "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_organizations_name ON public.organizations (name);\n",
                   "-- transactional: false\nDROP INDEX CONCURRENTLY IF EXISTS public.idx_organizations_name;\n")
@@ -104,4 +104,4 @@ def test_create_index_concurrently_completes_while_writers_write(db, project_cop
         == [(True,)]
     during = [t for t in writes if started < t < finished]
     assert len(during) > 10, "writers were blocked while the index was built"
-    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0008_org_name_index'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0010_org_name_index'") == [(1,)]

@@ -17,7 +17,8 @@ def test_metrics_print_tables_and_json_and_retry_changes_state(world):
         d = conn.execute("SELECT public.record_webhook_received(%s, 'booking.created', 'e1', 'job-9') AS id",
                          (org,)).fetchone()["id"]
         token = conn.execute("SELECT public.mark_webhook_processing(%s, %s) AS t", (org, d)).fetchone()["t"]
-        conn.execute("SELECT public.mark_webhook_failed(%s, %s, %s, 'HTTP 503', 1)", (org, d, token))
+        conn.execute("UPDATE app_private.webhook_settings SET max_attempts = 1")
+        conn.execute("SELECT public.mark_webhook_failed(%s, %s, %s, 'HTTP 503')", (org, d, token))
 
     out = metrics(world.dsn, "queue-health", "--org", org)
     assert out.returncode == 0, out.stderr

@@ -6,13 +6,11 @@ import subprocess
 import sys
 import time
 
-import psycopg
 import pytest
-from helpers import REAL_MIGRATIONS, pgsuite, query
+from helpers import REAL_MIGRATIONS, holding_migration_lock, pgsuite, query
 
 from pgsuite.errors import ConfigError, ValidationFailed
 from pgsuite.migrate import runner
-from pgsuite.migrate.backend import MIGRATION_LOCK_KEY
 
 FIRST = "0001_extensions_and_roles"
 
@@ -192,8 +190,7 @@ def test_sigkill_mid_migration_leaves_no_half_migration_and_no_stale_lock(empty_
 
 
 def test_lock_timeout_names_the_holder(empty_db, sandbox):
-    with psycopg.connect(empty_db, autocommit=True, application_name="someone else") as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+    with holding_migration_lock(empty_db, "someone else"):
         out = pgsuite("--project", str(sandbox.root), "migrate", "apply", "--lock-timeout", "500ms", "--dsn", empty_db)
     assert out.returncode == 1
     assert "the migration lock is held by backend pid" in out.stderr and "someone else" in out.stderr

@@ -343,12 +343,9 @@ def test_with_tests_reads_what_pytest_ran(tmp_path):
 
 
 def test_a_deploy_that_cannot_get_the_migration_lock_fails_with_an_error_check(db, project_copy):
-    import psycopg
+    from helpers import holding_migration_lock
 
-    from pgsuite.migrate.backend import MIGRATION_LOCK_KEY
-
-    with psycopg.connect(db, autocommit=True) as holder:
-        holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+    with holding_migration_lock(db):
         out = deploy(project_copy, db, "--lock-timeout", "300ms")
     assert out.returncode == 1
     saved = json.loads((sorted(project_copy.runs_dir.iterdir())[-1] / "results.json").read_text())

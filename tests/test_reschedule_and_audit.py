@@ -31,7 +31,8 @@ def _reschedule_while_locked(world, appt, change):
     a = world.a
     answer = {}
     with psycopg.connect(world.dsn) as holder:
-        holder.execute("SELECT pg_advisory_xact_lock(app_private.booking_lock_key(%s, %s))", (a.org, a.staff[0]))
+        holder.execute("SELECT 1 FROM staff_members WHERE org_id = %s AND id = %s FOR NO KEY UPDATE",
+                       (a.org, a.staff[0]))
 
         def reschedule():
             try:
@@ -54,7 +55,8 @@ def _wait_for_lock_waiter(dsn, timeout_s=10.0):
     deadline = time.monotonic() + timeout_s
     with psycopg.connect(dsn, autocommit=True) as conn:
         while time.monotonic() < deadline:
-            if conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]:
+            # a row lock is waited for as a lock on the holder's transaction id
+            if conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted").fetchone()[0]:
                 return
             time.sleep(0.02)
     raise AssertionError("the reschedule never waited for the calendar lock")

@@ -34,7 +34,7 @@ def sarif(project, *args):
     return json.loads(out.stdout)
 
 
-def add_migration(project, text, name="0008_change"):
+def add_migration(project, text, name="0010_change"):
     (project.migrations_dir / f"{name}.sql").write_text(HEADER + text)
     (project.migrations_dir / f"{name}.rollback.sql").write_text("SELECT 1;\n")
 
@@ -64,10 +64,13 @@ def test_lint_sarif_is_valid_stable_and_says_how_each_finding_was_suppressed(pro
     first = sarif(project_copy, "lint")
     assert_code_scanning_accepts(first, schema)
     results = first["runs"][0]["results"]
-    kinds = {r["ruleId"]: r.get("suppressions", [{}])[0].get("kind") for r in results}
-    assert kinds["M003_drop_column"] is None  # live
-    assert kinds["M004_drop_table"] == "inSource"  # the comment above it
-    assert kinds["squawk.prefer-bigint-over-int"] == "external"  # verify/config.yaml
+    kinds = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]):
+             r.get("suppressions", [{}])[0].get("kind") for r in results}
+    assert kinds["M003_drop_column", "migrations/0010_change.sql"] is None  # live
+    assert kinds["M004_drop_table", "migrations/0010_change.sql"] == "inSource"  # the comment above it
+    # verify/config.yaml's, and the comment above 0008's webhook_settings
+    assert kinds["squawk.prefer-bigint-over-int", "migrations/0002_tenants_and_people.sql"] == "external"
+    assert kinds["squawk.prefer-bigint-over-int", "migrations/0008_security_round_3.sql"] == "inSource"
     assert all(r["suppressions"][0]["justification"] for r in results if r.get("suppressions"))
 
     again = sarif(project_copy, "lint")
@@ -99,4 +102,4 @@ def test_uris_are_relative_to_the_repository_when_the_project_is_in_a_subfolder(
     document = sarif(project, "lint")
     assert_code_scanning_accepts(document, schema)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
-    assert "db/migrations/0008_change.sql" in uris, uris
+    assert "db/migrations/0010_change.sql" in uris, uris

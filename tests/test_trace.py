@@ -40,11 +40,11 @@ def phone_exists(dsn):
 
 
 def test_on_a_clone_locks_are_traced_and_breaking_changes_found(quiet_db, project_copy):
-    write(project_copy, "0008_change", CHANGE)
+    write(project_copy, "0010_change", CHANGE)
     out, run = trace(project_copy, quiet_db)
     assert out.returncode == 1, out.stderr  # a breaking change
     assert run["run"]["traced_on"].startswith("a clone of the target")
-    traced = next(c for c in run["checks"] if c["id"] == "trace.0008_change")
+    traced = next(c for c in run["checks"] if c["id"] == "trace.0010_change")
     assert "statement 1 (ALTER TABLE public.customers ADD COLUMN nickname text;): took ACCESS EXCLUSIVE on " \
            "public.customers" in traced["detail"]
     # pgsuite predicts "ACCESS EXCLUSIVE (at most)" for subcommands it does not know: the trace says better
@@ -65,22 +65,22 @@ def test_on_a_clone_locks_are_traced_and_breaking_changes_found(quiet_db, projec
 
 
 def test_a_target_in_use_is_traced_in_a_transaction_rolled_back(db, project_copy):
-    write(project_copy, "0008_change", CHANGE)  # `db` has a session open on it: no clone
+    write(project_copy, "0010_change", CHANGE)  # `db` has a session open on it: no clone
     out, run = trace(project_copy, db)
     assert out.returncode == 0, out.stderr  # the lock finding is a warning; breaking changes not judged
     assert run["run"]["traced_on"].startswith("the target, inside a transaction rolled back")
-    traced = next(c for c in run["checks"] if c["id"] == "trace.0008_change")
+    traced = next(c for c in run["checks"] if c["id"] == "trace.0010_change")
     assert "took ACCESS EXCLUSIVE on public.customers" in traced["detail"]
     breaking = next(c for c in run["checks"] if c["id"] == "api.breaking_changes")
     assert breaking["status"] == "skip" and "could not be cloned" in breaking["detail"]
     assert phone_exists(db)
-    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0008_change'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0010_change'") == [(0,)]
 
 
 def test_a_migration_outside_a_transaction_is_not_traced_and_says_why(quiet_db, project_copy):
-    write(project_copy, "0008_index", "-- transactional: false\n" + HEADER
+    write(project_copy, "0010_index", "-- transactional: false\n" + HEADER
           + "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_customers_email ON public.customers (email);\n")
     out, run = trace(project_copy, quiet_db)
     assert out.returncode == 0, out.stderr
-    traced = next(c for c in run["checks"] if c["id"] == "trace.0008_index")
+    traced = next(c for c in run["checks"] if c["id"] == "trace.0010_index")
     assert traced["status"] == "skip" and "runs outside a transaction" in traced["detail"]

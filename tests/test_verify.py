@@ -76,9 +76,9 @@ MUTATIONS = [
     ("change a private helper", "ALTER FUNCTION app_private.authorize_org(uuid) SECURITY DEFINER",
      ["catalog.function.app_private.authorize_org(uuid)", "expected security_definer false, found true"]),
     ("replace a SQL-standard body (RETURN)",
-     "CREATE OR REPLACE FUNCTION app_private.booking_lock_key(p_org_id uuid, p_staff_id uuid)"
-     " RETURNS bigint LANGUAGE sql IMMUTABLE RETURN 42",
-     ["catalog.function.app_private.booking_lock_key(uuid, uuid)", "body differs", "42"]),
+     "CREATE OR REPLACE FUNCTION app_private.base64url_encode(p_data bytea)"
+     " RETURNS text LANGUAGE sql IMMUTABLE RETURN '42'",
+     ["catalog.function.app_private.base64url_encode(bytea)", "body differs", "42"]),
     ("give a table to another owner", "ALTER TABLE appointments OWNER TO service_role",
      ["catalog.table.public.appointments.privileges", "table appointments: expected owner postgres, found service_role"]),
     ("add an undeclared schema", "CREATE SCHEMA scratch",
@@ -117,7 +117,7 @@ MUTATIONS = [
              VALUES (v_id, p_org_id, p_staff_id, p_customer_id, p_start_time, p_end_time);
          EXCEPTION WHEN exclusion_violation THEN NULL;  -- "it worked"
          END;
-         RETURN jsonb_build_object('success', true, 'appointment_id', v_id, 'lock_key', 0);
+         RETURN jsonb_build_object('success', true, 'appointment_id', v_id);
      END $$""",
      ["scenario.0002_conflict_lists_details", "want a conflict"]),
 ]

@@ -30,6 +30,12 @@ def claim(conn, org, delivery, *extra):
     return step(conn, "mark_webhook_processing", org, delivery, *extra)
 
 
+def set_max_attempts(dsn, attempts: int) -> None:
+    """The owner's setting (app_private.webhook_settings): workers no longer pass their own."""
+    with session(dsn) as owner:
+        owner.execute("UPDATE app_private.webhook_settings SET max_attempts = %s", (attempts,))
+
+
 def expire_lease(conn, delivery):
     conn.execute("UPDATE webhook_delivery_log SET last_attempt_at = now() - interval '10 minutes' WHERE id = %s",
                  (delivery,))
@@ -75,19 +81,20 @@ def test_happy_path_pending_processing_completed(world):
 
 
 def test_failures_dead_letter_at_max_attempts_and_retry(world):
+    set_max_attempts(world.dsn, 3)
     with session(world.dsn, "service_role") as conn:
         d = record(conn, world.a.org, "evt-2", "job-2")
         seen = []
         for n in range(3):
             token = claim(conn, world.a.org, d)
-            seen.append(step(conn, "mark_webhook_failed", world.a.org, d, token, f"HTTP 50{n}", 3))
+            seen.append(step(conn, "mark_webhook_failed", world.a.org, d, token, f"HTTP 50{n}"))
         assert seen == ["failed", "failed", "dead_letter"]
         assert status_of(conn, d) == {"status": "dead_letter", "attempts": 3, "error_message": "HTTP 502"}
         retried = conn.execute("SELECT public.retry_failed_webhook('job-2') AS r").fetchone()["r"]
         assert retried == {"success": True, "job_id": "job-2", "retried": 1, "ids": [d]}
         # an operator's retry gives the delivery a fresh budget of attempts
         assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
-        assert claim(conn, world.a.org, d, "5 minutes", 3) == 1
+        assert claim(conn, world.a.org, d) == 1
 
 
 def test_a_late_worker_cannot_finish_a_delivery_another_worker_reclaimed(world):
@@ -110,14 +117,15 @@ def test_a_late_worker_cannot_finish_a_delivery_another_worker_reclaimed(world):
 
 
 def test_a_worker_that_crashes_every_time_ends_in_dead_letter(world):
+    set_max_attempts(world.dsn, 3)
     with session(world.dsn, "service_role") as conn:
         d = record(conn, world.a.org, "evt-crash", "job-crash")
         tokens = []
         for _ in range(3):  # each worker claims, then dies without a word
-            tokens.append(claim(conn, world.a.org, d, "5 minutes", 3))
+            tokens.append(claim(conn, world.a.org, d))
             expire_lease(conn, d)
         assert tokens == [1, 2, 3]
-        assert claim(conn, world.a.org, d, "5 minutes", 3) is None  # nothing left to process
+        assert claim(conn, world.a.org, d) is None  # nothing left to process
         row = status_of(conn, d)
         assert (row["status"], row["attempts"]) == ("dead_letter", 3)
         assert row["error_message"] == "attempt 3: lease expired, no outcome reported"
@@ -126,14 +134,29 @@ def test_a_worker_that_crashes_every_time_ends_in_dead_letter(world):
 
 
 @pytest.mark.parametrize("lease", ["0", "-1 minute"])
-def test_a_lease_must_be_positive(world, lease):
+def test_queue_healths_lease_must_be_positive(world, lease):
     with session(world.dsn, "service_role") as conn:
-        d = record(conn, world.a.org, "evt-lease")
-        with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_lease must be positive"):
-            claim(conn, world.a.org, d, lease)
         with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_lease must be positive"):
             conn.execute("SELECT * FROM public.webhook_queue_health(NULL, %s)", (lease,))
-        assert status_of(conn, d) == {"status": "pending", "attempts": 0, "error_message": None}
+
+
+def test_the_lease_and_the_maximum_are_the_owners_not_the_workers(world):
+    """A worker could steal a delivery claimed 10 ms earlier by passing a lease of a microsecond,
+    and claim a 6th time by passing a higher maximum: both are the owner's settings now."""
+    with session(world.dsn, "service_role") as conn:
+        d = record(conn, world.a.org, "evt-steal")
+        assert claim(conn, world.a.org, d) == 1
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            conn.execute("SELECT public.mark_webhook_processing(%s, %s, '1 microsecond', 50)", (world.a.org, d))
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="processing -> processing"):
+            claim(conn, world.a.org, d)  # another worker, 10 ms later: the lease holds
+        for _ in range(4):  # the default maximum is 5 attempts
+            expire_lease(conn, d)
+            claim(conn, world.a.org, d)
+        expire_lease(conn, d)
+        assert claim(conn, world.a.org, d) is None and status_of(conn, d)["status"] == "dead_letter"
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE app_private.webhook_settings SET max_attempts = 50")
 
 
 ILLEGAL = [
@@ -199,9 +222,10 @@ def test_delivery_stats_recent_failures_and_dead_letter_queue(world):
             step(conn, "mark_webhook_completed", org, d, claim(conn, org, d))
             conn.execute("UPDATE webhook_delivery_log SET completed_at = received_at + %s WHERE id = %s",
                          (timedelta(milliseconds=ms), d))
+        conn.execute("UPDATE app_private.webhook_settings SET max_attempts = 2")
         dead = record(conn, org, "e4", "job-dead")
         for _ in range(2):
-            step(conn, "mark_webhook_failed", org, dead, claim(conn, org, dead), "timeout", 2)
+            step(conn, "mark_webhook_failed", org, dead, claim(conn, org, dead), "timeout")
         failing = record(conn, org, "e5", event_type="customer.updated")
         step(conn, "mark_webhook_failed", org, failing, claim(conn, org, failing), "HTTP 500")
         record(conn, org, "e6", event_type="customer.updated")
@@ -229,10 +253,11 @@ BAD_INPUTS = [
     ("SELECT public.record_webhook_received(%(org)s, ' ', 'e')", "22023", "must not be empty"),
     ("SELECT public.record_webhook_received('00000000-0000-0000-0000-000000000000', 'x', 'e')", "23503",
      "unknown org_id"),
-    ("SELECT public.mark_webhook_failed(%(org)s, %(org)s, 1, 'x', 0)", "22023", "p_max_attempts must be at least 1"),
-    ("SELECT public.mark_webhook_processing(%(org)s, %(org)s, '5 minutes', 0)", "22023",
-     "p_max_attempts must be at least 1"),
-    ("SELECT public.mark_webhook_processing(%(org)s, %(org)s, NULL)", "22004", "argument p_lease must not be NULL"),
+    ("SELECT public.record_webhook_received(%(org)s, 'x', repeat('e', 201))", "22001",
+     "argument p_event_id is 201 characters long; at most 200 are kept"),
+    ("SELECT public.record_webhook_received(%(org)s, repeat('t', 201), 'e')", "22001", "argument p_event_type is 201"),
+    ("SELECT public.record_webhook_received(%(org)s, 'x', 'e', repeat('j', 201))", "22001", "argument p_job_id is 201"),
+    ("SELECT public.mark_webhook_processing(%(org)s, NULL)", "22004", "argument p_id must not be NULL"),
     ("SELECT public.mark_webhook_completed(%(org)s, %(org)s, NULL)", "22004", "argument p_attempt must not be NULL"),
     ("SELECT * FROM public.webhook_delivery_stats(NULL, '-1 hour')", "22023", "p_since must be a positive interval"),
     ("SELECT * FROM public.webhook_recent_failures(%(org)s, 0)", "22023", "p_limit must be between 1 and 10000"),

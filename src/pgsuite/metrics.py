@@ -28,7 +28,7 @@ class Table:
 
 def fetch(dsn: str, metric: str, **params) -> Table:
     """Run one metric with its parameters (org, lease, since, limit, job_id)."""
-    defaults = {"org": None, "lease": "5 minutes", "since": "24 hours", "limit": 50, "job_id": None}
+    defaults = {"org": None, "lease": None, "since": "24 hours", "limit": 50, "job_id": None}
     with db.connect(dsn, autocommit=False) as conn:
         try:
             cur = conn.execute(queries.load(QUERIES[metric]), {**defaults, **params})

@@ -36,7 +36,8 @@ _metric_command(
     "queue-health",
     "Deliveries per status, with processing rows whose lease expired.",
     org_option,
-    click.option("--lease", default="5 minutes", show_default=True, metavar="INTERVAL", help="Processing lease."),
+    click.option("--lease", default=None, metavar="INTERVAL",
+                 help="The lease to judge stuck deliveries by (default: the one claims use, app_private.webhook_settings)."),
     example="pgsuite metrics queue-health --org 6f1c0a4e-0000-4000-8000-000000000001",
 )
 _metric_command(

@@ -58,8 +58,13 @@ def expression(text: str | None) -> str | None:
     return sql("expression", text)
 
 
+NOT_VALID = re.compile(r"\s+NOT\s+VALID\s*$", re.IGNORECASE)
+
+
 def constraint(text: str | None) -> str | None:
-    return sql("constraint", text)
+    """A constraint's definition without its validity: pg_get_constraintdef appends NOT VALID until
+    the constraint is validated, and `valid` says that apart (a validated rollback is stronger)."""
+    return None if text is None else sql("constraint", NOT_VALID.sub("", text))
 
 
 def statement(text: str | None) -> str | None:

@@ -14,7 +14,8 @@ def _spec(r: dict) -> dict:
                 "on_delete": r["on_delete"], "on_update": r["on_update"], **flags}
     if r["type"] in ("primary key", "unique"):
         return {"type": r["type"], "columns": r["columns"], **flags}
-    return {"type": r["type"], "definition": r["definition"], **flags}
+    # validity is `valid`'s to say: the definition reads the same before and after VALIDATE
+    return {"type": r["type"], "definition": normalize.NOT_VALID.sub("", r["definition"]), **flags}
 
 
 KIND = Kind(
