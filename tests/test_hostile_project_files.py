@@ -17,14 +17,14 @@ from helpers import pgsuite, query
 from pgsuite.migrate import files as migration_files
 from pgsuite.redact import secrets
 
-HEADER = "-- depends: 0007_webhook_metric_indexes\n"
+HEADER = "-- depends: 0009_validate_input_limits\n"
 # with standard_conforming_strings off, the server reads the DROP as a statement; PostgreSQL's
 # parser with the defaults (what pgsuite judges with) reads it as part of a string
 HIDDEN_DROP = ("SET LOCAL standard_conforming_strings = off;\n"
                "SELECT 'a\\' AS x, ' ; DROP TABLE public.services; SELECT ''' AS y;\n")
 
 
-def migration(project, text, name="0008_hostile"):
+def migration(project, text, name="0010_hostile"):
     (project.migrations_dir / f"{name}.sql").write_text(HEADER + text)
     (project.migrations_dir / f"{name}.rollback.sql").write_text("SELECT 1;\n")
 
@@ -52,9 +52,9 @@ def test_a_migration_that_changes_how_sql_is_read_is_refused_even_with_allow_uns
     for extra in ([], ["--allow-unsafe", "the reviewer said so"]):
         out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db, *extra)
         assert out.returncode == 2, out.stdout + out.stderr
-        assert "0008_hostile.sql" in out.stderr and "refused" in out.stderr
+        assert "0010_hostile.sql" in out.stderr and "refused" in out.stderr
     assert services_exist(db)
-    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0008_hostile'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = '0010_hostile'") == [(0,)]
 
 
 def test_transaction_control_in_a_one_transaction_migration_is_an_error(project_copy):
@@ -68,10 +68,9 @@ def test_a_split_that_differs_from_postgresqls_parser_is_refused(tmp_path, monke
     statement ends, the file is refused rather than run as yoyo splits it."""
     path = tmp_path / "0001_x.sql"
     path.write_text("SELECT 'a; b';\nSELECT 2;\n")
-    monkeypatch.setattr(migration_files, "read_sql_migration",
-                        lambda _: ({}, "", ["SELECT 'a;", "b';", "SELECT 2;"]))
+    monkeypatch.setattr(migration_files, "_yoyo_split", lambda _: ({}, ["SELECT 'a;", "b';", "SELECT 2;"]))
     with pytest.raises(Exception) as refused:
-        migration_files._parse(path)
+        migration_files._parse(path, path.read_bytes())
     assert "PostgreSQL's parser refuses" in str(refused.value)
 
 
@@ -174,8 +173,8 @@ def test_yaml_nested_600_deep_is_bad_input_not_a_crash(db, project_copy, tmp_pat
 def test_a_migration_that_is_a_symlink_out_of_the_project_is_refused(db, project_copy, tmp_path):
     outside = tmp_path.parent / f"{tmp_path.name}-outside.sql"
     outside.write_text(HEADER + "DROP TABLE public.services;\n")
-    (project_copy.migrations_dir / "0008_innocent.sql").symlink_to(outside)
-    (project_copy.migrations_dir / "0008_innocent.rollback.sql").write_text("SELECT 1;\n")
+    (project_copy.migrations_dir / "0010_innocent.sql").symlink_to(outside)
+    (project_copy.migrations_dir / "0010_innocent.rollback.sql").write_text("SELECT 1;\n")
     out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db)
     assert out.returncode == 2 and "outside the project" in out.stderr, out.stderr
     assert services_exist(db)
@@ -184,9 +183,9 @@ def test_a_migration_that_is_a_symlink_out_of_the_project_is_refused(db, project
 
 @pytest.mark.parametrize("folder", ["migrations", "sql", "verify/scenarios"])
 def test_a_directory_named_like_an_sql_file_is_bad_input(db, project_copy, folder):
-    (project_copy.root / folder / "0009_x.sql").mkdir()
+    (project_copy.root / folder / "0011_x.sql").mkdir()
     out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db)
-    assert out.returncode == 2 and "0009_x.sql: not a regular file" in out.stderr, out.stderr
+    assert out.returncode == 2 and "0011_x.sql: not a regular file" in out.stderr, out.stderr
 
 
 def test_a_symlink_inside_the_project_is_followed(project_copy):

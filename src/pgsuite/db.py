@@ -32,6 +32,20 @@ def connect(dsn: str, **kwargs) -> psycopg.Connection:
         raise ConnectError(f"cannot connect to {where}: {str(exc).strip()}") from exc
 
 
+Database = str | psycopg.Connection  # a DSN, or a run's connection that the callee borrows
+
+
+@contextmanager
+def using(database: Database, **kwargs):
+    """A connection for one step: the run's own when given one (left open, and as the caller set
+    it), else one opened from the DSN for the step and closed after it."""
+    if isinstance(database, psycopg.Connection):
+        yield database
+        return
+    with connect(database, **kwargs) as conn:
+        yield conn
+
+
 def connect_timeout(dsn: str, environ=os.environ) -> str | None:
     """The connect_timeout to pass, if any. psycopg enforces the timeout itself and reads it from
     the DSN and PGCONNECT_TIMEOUT (None: nothing to pass), but not from a service file (its value

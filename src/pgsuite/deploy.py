@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .bench_store import BenchStore
+from .context import RunContext
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
 from .lint import api_surface
 from .lint import compile as compile_check
@@ -23,7 +24,6 @@ from .report.runs import RunStore, new_run_id
 from .results import Result, RunResults, now_iso, run_header
 from .target import Target
 from .verify.run import describe_target, verify
-from .verify.run import prepare as verify_inputs
 from . import db
 
 
@@ -64,52 +64,13 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     `tests_junit` reads a pytest JUnit XML already written (a CI job that ran the tests before);
     `with_tests` runs the project's pytest suite now; `allow_unsafe` (a reason) lets error-level
     findings of the gate through, recorded with them."""
-    # every input is read and checked before anything changes: a bad file exits 2 with nothing applied
-    files = {f.id: f for f in migration_files.discover(project.migrations_dir)}
-    repeatable.discover(project.repeatables_dir)
-    inputs = verify_inputs(project.verify_dir)
+    context = RunContext.read(project, target)  # a bad file exits 2 with nothing applied
     store = RunStore(project.runs_dir)
     run_id = new_run_id()
     started = time.perf_counter()
     results = RunResults(run=run_header("deploy", run_id, git_commit=project.git_commit()))
-    with db.connect(target.dsn) as conn:
-        results.target = {**describe_target(conn), "source": target.source}
-    api_roles = list(inputs.expected.project.api_roles or [])
-    surface_before = api_surface.read(target.dsn, api_roles) if api_roles else None
-    before = migration_status(project, target.dsn)
-    pending = [e.name for e in before if e.kind == "migration" and e.state == "pending"]
-    changed = [e.name for e in before if e.kind == "repeatable" and e.state != "applied"]
-
-    applied: list[tuple[str, float]] = []
-
-    def record(verb, name, seconds):
-        if verb == "applied":
-            applied.append((name, seconds))
-        progress(verb, name, seconds)
-
-    safety = gate.Gate(project, target.dsn, allow_unsafe)  # refuses (raises) before anything is applied
-    checks, repeatables = _apply(project, target.dsn, record, applied, pending, lock_timeout, safety, policy)
-    results.checks += (safety.verdict.checks if safety.verdict else []) + checks
-    by_name = {f.name: f for f in repeatable.discover(project.repeatables_dir)}
-    created: set[str] = set()  # tables this deployment created: nobody else waits on them
-    results.deployment = {
-        "applied": [_applied_entry(files[m], seconds, created) for m, seconds in applied],
-        "not_applied": [m for m in pending if m not in dict(applied)],
-        "repeatables": [_repeatable_entry(by_name[name], created) for name in repeatables],
-        "repeatables_pending": [name for name in changed if name not in repeatables],
-        "migration_head": _head(project, target.dsn),
-    }
-    if safety.verdict and safety.verdict.overridden:
-        results.deployment["allow_unsafe"] = {"reason": allow_unsafe,
-                                              "findings": [asdict(f) for f in safety.verdict.overridden]}
-    verified = verify(target.dsn, project.verify_dir, inputs=inputs)
-    results.checks += verified.checks
-    results.target["deployer"] = verified.target.get("deployer")
-    results.catalog = verified.catalog
-    results.checks += compile_check.run(target.dsn, lint_run.function_locator(lint_run.collect(project)))
-    # what changed for the API's callers, as a fact of this deployment (it is applied: a warning)
-    surface_after = api_surface.read(target.dsn, api_roles) if api_roles else None
-    results.checks.append(api_surface.check(surface_before, surface_after, api_roles, level="warning"))
+    with context.connected():
+        _deploy_steps(context, results, progress, lock_timeout, allow_unsafe, policy)
     if tests_junit is not None:
         results.checks += pytest_junit.read(tests_junit)
     elif with_tests:
@@ -127,7 +88,60 @@ def deploy(project: Project, target: Target, with_tests: bool = False, tests_jun
     return Outcome(results, comparison, paths)
 
 
-def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]], pending: list[str],
+def _deploy_steps(context: RunContext, results: RunResults, progress, lock_timeout: str,
+                  allow_unsafe: str | None, policy: LockRetry) -> None:
+    """Everything a deploy does on the database, each step on the context's connection."""
+    project, conn, inputs = context.project, context.conn, context.verify
+    results.target = {**describe_target(conn), "source": context.target.source}
+    api_roles = list(inputs.expected.project.api_roles or [])
+    surface_before = api_surface.read(conn, api_roles) if api_roles else None
+    before = migration_status(project, conn, context.migrations, context.repeatables)
+    pending = [e.name for e in before if e.kind == "migration" and e.state == "pending"]
+    changed = [e.name for e in before if e.kind == "repeatable" and e.state != "applied"]
+
+    applied: list[tuple[str, float]] = []
+
+    def record(verb, name, seconds):
+        if verb == "applied":
+            applied.append((name, seconds))
+        progress(verb, name, seconds)
+
+    texts = {f.id: f.text for f in context.migrations}
+    safety = gate.Gate(project, conn, allow_unsafe, texts)  # refuses (raises) before anything is applied
+    checks, repeatables = _apply(context, record, applied, pending, lock_timeout, safety, policy)
+    results.checks += (safety.verdict.checks if safety.verdict else []) + checks
+    files, by_name = context.migration_by_id, context.repeatable_by_name
+    created: set[str] = set()  # tables this deployment created: nobody else waits on them
+    after = migration_status(project, conn, context.migrations, context.repeatables)
+    heads = [e.name for e in after if e.kind == "migration" and e.state == "applied"]
+    results.deployment = {
+        "applied": [_applied_entry(files[m], seconds, created) for m, seconds in applied],
+        "not_applied": [m for m in pending if m not in dict(applied)],
+        "repeatables": [_repeatable_entry(by_name[name], created) for name in repeatables],
+        "repeatables_pending": [name for name in changed if name not in repeatables],
+        "migration_head": heads[-1] if heads else None,
+    }
+    if safety.verdict and safety.verdict.overridden:
+        results.deployment["allow_unsafe"] = {"reason": allow_unsafe,
+                                              "findings": [asdict(f) for f in safety.verdict.overridden]}
+    # behaviour is judged on the schema the project makes: after a failed migration the scenarios
+    # would only fail on what is missing, so they are not run, and say why
+    stopped = [c.id for c in checks if c.category == "migrations" and c.status in ("fail", "error")]
+    verified = verify(context.target.dsn, project.verify_dir, inputs=inputs, with_scenarios=not stopped, conn=conn)
+    results.checks += verified.checks
+    if stopped and inputs.scenarios.files:
+        results.checks.append(Result("scenarios.not_run", "scenarios", "behavioural scenarios", "skip",
+                                     detail=f"not run: {', '.join(stopped)} failed, so the schema is not the "
+                                            "project's"))
+    results.target["deployer"] = verified.target.get("deployer")
+    results.catalog = verified.catalog
+    results.checks += compile_check.run(conn, lint_run.function_locator(lint_run.collect(project)))
+    # what changed for the API's callers, as a fact of this deployment (it is applied: a warning)
+    surface_after = api_surface.read(conn, api_roles) if api_roles else None
+    results.checks.append(api_surface.check(surface_before, surface_after, api_roles, level="warning"))
+
+
+def _apply(context: RunContext, progress, applied: list[tuple[str, float]], pending: list[str],
            lock_timeout: str, safety: gate.Gate, policy: LockRetry) -> tuple[list[Result], list[str]]:
     """The migration step as checks: validation, each pending migration applied, failed or not run,
     the repeatables; and the repeatable files re-applied."""
@@ -136,7 +150,9 @@ def _apply(project: Project, dsn: str, progress, applied: list[tuple[str, float]
     started = time.perf_counter()
     failure, why_not, outcome = None, "", None
     try:
-        outcome = runner.apply(project, dsn, progress=progress, lock_timeout=lock_timeout, gate=safety, policy=policy)
+        outcome = runner.apply(context.project, context.target.dsn, progress=progress, lock_timeout=lock_timeout,
+                               gate=safety, policy=policy, connection=context.conn, files=context.migrations,
+                               repeatables=context.repeatables)
     except ValidationFailed as exc:
         validated = validated.with_(status="fail", detail="\n".join(exc.problems),
                                     remediation="restore the applied files as they were, and change the schema "
@@ -200,8 +216,3 @@ def _repeatable_entry(file: repeatable.RepeatableFile, created: set[str]) -> dic
     """A re-applied sql/ file and what its statements do to live tables (policies dropped and made...)."""
     text = file.path.read_text(encoding="utf-8")
     return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([text], created)]}
-
-
-def _head(project: Project, dsn: str) -> str | None:
-    applied = [e.name for e in migration_status(project, dsn) if e.kind == "migration" and e.state == "applied"]
-    return applied[-1] if applied else None

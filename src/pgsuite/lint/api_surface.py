@@ -38,9 +38,9 @@ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
 """
 
 
-def read(dsn: str, roles: list[str]) -> dict:
+def read(database: db.Database, roles: list[str]) -> dict:
     """{"functions": {signature: result}, "columns": {relation: {column: type}}} the roles can reach."""
-    with db.connect(dsn, autocommit=True) as conn:
+    with db.using(database, autocommit=True) as conn:
         existing = [r for (r,) in conn.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%s)",
                                                 (roles,))]
         cur = conn.cursor(row_factory=dict_row)

@@ -37,9 +37,9 @@ FROM plpgsql_check_function_tb(%(oid)s, %(relid)s, fatal_errors => false, other_
 """
 
 
-def run(dsn: str, locate=lambda schema, name: ("", 0)) -> list[Result]:
+def run(database: db.Database, locate=lambda schema, name: ("", 0)) -> list[Result]:
     """One Result per function; `locate(schema, name)` gives the (file, line) defining it, if known."""
-    with db.connect(dsn) as conn:
+    with db.using(database) as conn:
         try:
             with conn.transaction(force_rollback=True):  # whatever happens here is undone
                 available = conn.execute(AVAILABLE).fetchone()

@@ -6,6 +6,7 @@ caller says `--allow-unsafe "REASON"`. The reason is kept with every finding it 
 
 from dataclasses import dataclass, replace
 
+from .. import db
 from ..errors import CheckFailed
 from ..project import Project
 from ..results import Finding, Result
@@ -32,17 +33,19 @@ class Verdict:
     reason: str | None
 
 
-def judge(project: Project, dsn: str, pending: list[str], changed: list[str],
-          allow_unsafe: str | None = None) -> Verdict:
+def judge(project: Project, database: db.Database, pending: list[str], changed: list[str],
+          allow_unsafe: str | None = None, texts: dict[str, str] | None = None) -> Verdict:
     """Lint what a deployment would apply (pending migration ids, changed repeatable file names);
-    raise UnsafeMigration for an error-level finding, unless allowed."""
-    files = [statements.read(project.migrations_dir / f"{name}.sql", f"migrations/{name}.sql", "migration")
-             for name in pending]
+    raise UnsafeMigration for an error-level finding, unless allowed. `texts`: the pending
+    migrations' text by id, as the run read them (read from the files otherwise)."""
+    texts = texts or {}
+    files = [statements.read(project.migrations_dir / f"{name}.sql", f"migrations/{name}.sql", "migration",
+                             texts.get(name)) for name in pending]
     files += [statements.read(project.repeatables_dir / name, f"sql/{name}", "repeatable") for name in changed]
     if not files:
         return Verdict([Result("safety.pending", run.SAFETY, "what would be applied is safe", "pass",
                                detail="nothing pending: no migration or repeatable file to judge")], [], allow_unsafe)
-    checks = run.safety(project, files, live=sizes.read(dsn), carry=True)
+    checks = run.safety(project, files, live=sizes.read(database), carry=True)
     blocking = [f for c in checks for f in c.findings if f.level == "error" and not f.suppressed]
     if blocking and allow_unsafe is None:
         raise UnsafeMigration(blocking)
@@ -65,9 +68,10 @@ class Gate:
     """The hook `runner.apply` calls once it holds the migration lock and validated the history,
     with what it is about to apply; it keeps the verdict for the run's report."""
 
-    def __init__(self, project: Project, dsn: str, allow_unsafe: str | None):
-        self.project, self.dsn, self.allow_unsafe = project, dsn, allow_unsafe
+    def __init__(self, project: Project, database: db.Database, allow_unsafe: str | None,
+                 texts: dict[str, str] | None = None):
+        self.project, self.database, self.allow_unsafe, self.texts = project, database, allow_unsafe, texts
         self.verdict: Verdict | None = None
 
     def __call__(self, pending: list[str], changed: list[str]) -> None:
-        self.verdict = judge(self.project, self.dsn, pending, changed, self.allow_unsafe)
+        self.verdict = judge(self.project, self.database, pending, changed, self.allow_unsafe, self.texts)

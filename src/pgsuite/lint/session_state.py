@@ -117,7 +117,7 @@ def refuse_reader_changes(path, text: str) -> None:
     from ..errors import ConfigError
     from . import statements
 
-    sql_file = statements.read(path, str(path), "sql")
+    sql_file = statements.read(path, str(path), "sql", text)
     for statement in sql_file.statements:
         if statement.node is None:
             continue

@@ -44,8 +44,8 @@ class TableSize:
         return size + busy
 
 
-def read(dsn: str) -> dict[str, TableSize]:
-    with db.connect(dsn, autocommit=True) as conn:
+def read(database: db.Database) -> dict[str, TableSize]:
+    with db.using(database, autocommit=True) as conn:
         return {row[0]: TableSize(*row[1:]) for row in conn.execute(TABLES)}
 
 

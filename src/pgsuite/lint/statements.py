@@ -53,10 +53,11 @@ class SqlFile:
 _READ: dict[tuple, SqlFile] = {}
 
 
-def read(path: Path, name: str, role: str) -> SqlFile:
-    """The file's statements; a syntax error is kept (lint reports it), unreadable text is bad input."""
+def read(path: Path, name: str, role: str, text: str | None = None) -> SqlFile:
+    """The file's statements (`text`: its content, when already read); a syntax error is kept
+    (lint reports it), unreadable text is bad input."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:

@@ -2,11 +2,12 @@
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pglast
-from yoyo.migrations import read_sql_migration
+import sqlparse
+from yoyo.migrations import parse_metadata_from_sql_comments
 
 from ..errors import ConfigError
 from ..lint.session_state import refuse_reader_changes
@@ -26,6 +27,7 @@ class MigrationFile:
     rollback_path: Path
     rollback_checksum: str | None  # None when the rollback file is missing
     rollback_statements: tuple[str, ...]
+    text: str = field(default="", repr=False, compare=False)  # as read, once: what was judged is what runs
 
 
 def checksum(path: Path) -> str:
@@ -54,9 +56,8 @@ def discover(migrations_dir: Path) -> list[MigrationFile]:
     return found
 
 
-# Parsed files by path and content, for the life of the process: a deploy reads migrations/ four
-# times, a fleet deploys the same files to every target, and parsing (pglast, sqlparse) is most
-# of a deploy's own time.
+# Parsed files by path and content, for the life of the process: a fleet deploys the same files
+# to every target, and parsing (pglast, sqlparse) is most of a deploy's own time.
 _PARSED: dict[tuple[str, bytes], MigrationFile] = {}
 
 
@@ -65,39 +66,44 @@ def _load(path: Path) -> MigrationFile:
     if not MIGRATION_NAME.match(migration_id):
         raise ConfigError(f"{path}: migration files are named NNNN_lowercase_name.sql")
     rollback_path = path.with_name(migration_id + ROLLBACK_SUFFIX)
-    content = hashlib.sha256(path.read_bytes())
-    content.update(rollback_path.read_bytes() if rollback_path.exists() else b"no rollback file")
+    # each file read once: its checksum, syntax check and statements all come from these bytes
+    raw = path.read_bytes()
+    rollback_raw = rollback_path.read_bytes() if rollback_path.exists() else None
+    content = hashlib.sha256(raw)
+    content.update(b"no rollback file" if rollback_raw is None else rollback_raw)
     key = (str(path), content.digest())
     if key not in _PARSED:
-        _PARSED[key] = _parsed(path, migration_id, rollback_path)
+        _PARSED[key] = _parsed(path, migration_id, raw, rollback_path, rollback_raw)
     return _PARSED[key]
 
 
-def _parsed(path: Path, migration_id: str, rollback_path: Path) -> MigrationFile:
-    statements, transactional = _parse(path)
+def _parsed(path: Path, migration_id: str, raw: bytes, rollback_path: Path, rollback_raw: bytes | None) -> MigrationFile:
+    statements, transactional = _parse(path, raw)
     rollback_statements: tuple[str, ...] = ()
     rollback_checksum = None
-    if rollback_path.exists():
-        rollback_statements, _ = _parse(rollback_path)
-        rollback_checksum = checksum(rollback_path)
+    if rollback_raw is not None:
+        rollback_statements, _ = _parse(rollback_path, rollback_raw)
+        rollback_checksum = hashlib.sha256(rollback_raw).hexdigest()
     return MigrationFile(
         id=migration_id,
         path=path,
-        checksum=checksum(path),
+        checksum=hashlib.sha256(raw).hexdigest(),
         statements=statements,
         transactional=transactional,
         rollback_path=rollback_path,
         rollback_checksum=rollback_checksum,
         rollback_statements=rollback_statements,
+        text=raw.decode("utf-8"),
     )
 
 
 _ACCEPTED: set[tuple[str, bytes]] = set()  # (path, sha256) the parser accepted, in this process
 
 
-def syntax_check(path: Path) -> str:
-    """The file's text, once PostgreSQL's own parser (pglast) accepted it; else ConfigError."""
-    raw = path.read_bytes()
+def syntax_check(path: Path, raw: bytes | None = None) -> str:
+    """The file's text (`raw`, its bytes, when already read), once PostgreSQL's own parser
+    (pglast) accepted it; else ConfigError."""
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,13 +121,13 @@ def syntax_check(path: Path) -> str:
     return text
 
 
-def _parse(path: Path) -> tuple[tuple[str, ...], bool]:
+def _parse(path: Path, raw: bytes) -> tuple[tuple[str, ...], bool]:
     """The statements as yoyo will run them, after PostgreSQL's parser accepted the file and read
     them as yoyo splits them. A chunk that holds only comments (a trailing comment, say) is no
     statement: yoyo runs it as a no-op."""
-    text = syntax_check(path)
+    text = syntax_check(path, raw)
     refuse_reader_changes(path, text)
-    directives, _, chunks = read_sql_migration(str(path))
+    directives, chunks = _yoyo_split(text)
     transactional = directives.get("transactional", "true").strip().lower()
     if transactional not in ("true", "false"):
         raise ConfigError(f"{path}: '-- transactional:' must be true or false, found {transactional!r}")
@@ -130,6 +136,16 @@ def _parse(path: Path) -> tuple[tuple[str, ...], bool]:
         raise ConfigError(f"{path}: yoyo splits this file into statements that PostgreSQL's parser reads otherwise "
                           "than the whole file: what the server would run is not what pgsuite judged; refused")
     return statements, transactional == "true"
+
+
+def _yoyo_split(text: str) -> tuple[dict, list[str]]:
+    """yoyo's read_sql_migration on text already read: its directives and its statements, split
+    by the same sqlparse call yoyo makes when it applies the file."""
+    chunks = sqlparse.split(text.replace("\r\n", "\n").replace("\r", "\n"))  # yoyo's open() in text mode
+    directives: dict = {}
+    if chunks:
+        directives, _, chunks[0] = parse_metadata_from_sql_comments(chunks[0])
+    return directives, [c for c in chunks if c.strip()]
 
 
 def _statements_of(chunk: str, path: Path) -> list:

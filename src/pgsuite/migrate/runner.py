@@ -39,9 +39,10 @@ def quiet(verb: str, name: str, seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def locked_backend(dsn: str, lock_timeout: str):
-    """A backend holding the migration lock, with yoyo's and pgsuite's tables in place."""
-    backend = LockedBackend(dsn, lock_timeout)
+def locked_backend(dsn: str, lock_timeout: str, connection=None):
+    """A backend holding the migration lock, with yoyo's and pgsuite's tables in place; on
+    `connection` (a run's own, left open) when given."""
+    backend = LockedBackend(dsn, lock_timeout, connection)
     try:
         backend.acquire_lock()
         backend.init_database()
@@ -49,7 +50,7 @@ def locked_backend(dsn: str, lock_timeout: str):
         backend.query(queries.load("ledger_schema"))
         yield backend
     finally:
-        backend.connection.close()  # closing the session releases the advisory lock
+        backend.close()  # the lock's session ends with it
 
 
 def applied_migrations(backend) -> list[AppliedMigration]:
@@ -72,19 +73,23 @@ def apply(
     lock_timeout: str = "60s",
     gate: Callable[[list[str], list[str]], None] | None = None,
     policy: LockRetry = LockRetry(),
+    connection=None,
+    files: list[migration_files.MigrationFile] | None = None,
+    repeatables: list[repeatable.RepeatableFile] | None = None,
 ) -> RunResult:
     """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
+    `connection`, `files` and `repeatables`: a run's own, when it has them (a deploy's context).
 
     Repeatables run only when applying to the head: they may use any table of the schema.
     `gate(pending ids, changed repeatable names)` is called under the lock before anything is
     applied; it refuses by raising.
     """
-    files = migration_files.discover(project.migrations_dir)
+    files = migration_files.discover(project.migrations_dir) if files is None else files
     by_id = {f.id: f for f in files}
     if to is not None and to not in by_id:
         raise ConfigError(f"unknown migration {to!r}: no migrations/{to}.sql")
     result = RunResult()
-    with locked_backend(dsn, lock_timeout) as backend:
+    with locked_backend(dsn, lock_timeout, connection) as backend:
         found = problems(files, applied_migrations(backend))
         if found:
             raise ValidationFailed(found)
@@ -94,7 +99,8 @@ def apply(
         todo: list[repeatable.RepeatableFile] = []
         if to is None:
             recorded = dict((name, checksum) for name, checksum, _ in backend.query(queries.load("ledger_repeatables")))
-            todo = repeatable.changed(repeatable.discover(project.repeatables_dir), recorded)
+            found = repeatable.discover(project.repeatables_dir) if repeatables is None else repeatables
+            todo = repeatable.changed(found, recorded)
         if gate is not None:
             gate([m.id for m in pending], [f.name for f in todo])
         for migration in pending:

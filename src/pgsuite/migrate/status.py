@@ -23,9 +23,12 @@ class Entry:
         return d
 
 
-def status(project: Project, dsn: str) -> list[Entry]:
-    files = migration_files.discover(project.migrations_dir)
-    with db.connect(dsn, autocommit=True) as conn:
+def status(project: Project, database: db.Database, files: list | None = None,
+           repeatables: list | None = None) -> list[Entry]:
+    """Every migration and repeatable file with its state; `files` and `repeatables` as a run
+    already read them (read from the project otherwise)."""
+    files = migration_files.discover(project.migrations_dir) if files is None else files
+    with db.using(database, autocommit=True) as conn:
         has_yoyo, has_ledger, has_repeatables = conn.execute(queries.load("ledger_tables_exist")).fetchone()
         applied: list[AppliedMigration] = []
         if has_yoyo:
@@ -45,7 +48,7 @@ def status(project: Project, dsn: str) -> list[Entry]:
             entries.append(Entry("migration", f.id, state, row.applied_at))
     for row in by_id.values():
         entries.append(Entry("migration", row.id, "missing", row.applied_at))
-    for f in repeatable.discover(project.repeatables_dir):
+    for f in repeatable.discover(project.repeatables_dir) if repeatables is None else repeatables:
         checksum, at = recorded.get(f.name, (None, None))
         state = "new" if checksum is None else ("applied" if checksum == f.checksum else "changed")
         entries.append(Entry("repeatable", f.name, state, at))

@@ -30,7 +30,9 @@ def prepare(verify_dir: Path, expect_file: Path | None = None) -> Inputs:
 
 
 def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True,
-           inputs: Inputs | None = None) -> RunResults:
+           inputs: Inputs | None = None, conn=None) -> RunResults:
+    """`conn`: a run's connection for the catalog side (else one is opened); the scenarios always
+    have a connection of their own, from `dsn`."""
     inputs = inputs or prepare(verify_dir, expect_file)  # bad files fail before any connection
     expected = inputs.expected
     results = RunResults(run=run_header("verify"))
@@ -40,7 +42,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
     # deparse functions release theirs at once and each lint commits. So no deadlock.
     with ThreadPoolExecutor(max_workers=1) as pool:
         behaviour = pool.submit(_run_scenarios, dsn, inputs.scenarios) if with_scenarios else None
-        with db.connect(dsn) as conn:
+        with db.using(conn or dsn) as conn:
             results.target = describe_target(conn)
             started = time.perf_counter()
             live = catalog.read(conn, expected.exclude_schemas)
