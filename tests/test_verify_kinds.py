@@ -57,7 +57,7 @@ def test_init_then_verify_gives_no_false_failure(library_copy):
     assert catalog_failures(dsn, project) == []
     out = pgsuite("--project", str(project.root), "verify", "--dsn", dsn)
     assert out.returncode == 0, out.stdout  # the lints that need project settings are "not run", said so
-    assert "SKIP   lint.0014_security_definer_view" in out.stdout and "not run: needs project.api_roles" in out.stdout
+    assert "NOT RUN  lint.0014_security_definer_view" in out.stdout and "not run: needs project.api_roles" in out.stdout
 
 
 def test_the_baseline_makes_the_same_schema_on_an_empty_database(library, tmp_path):

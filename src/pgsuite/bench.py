@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bench_pgtap, db, queries
+from . import bench_pgtap, content_cache, db, queries
 from .errors import ConfigError
 from .migrate import runner
 from .project import Project
@@ -90,7 +90,7 @@ def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list
         runs, checks = [], 0
         for _ in range(repeat):
             if cold:
-                shutil.rmtree(root / ".pgsuite" / "cache", ignore_errors=True)
+                shutil.rmtree(content_cache.folder(root), ignore_errors=True)
             started = time.perf_counter()
             results = lint_run.lint(copy)
             runs.append(round((time.perf_counter() - started) * 1000, 1))

@@ -21,6 +21,12 @@ from pathlib import Path
 MAC_SIZE = 32
 
 
+def folder(project_root: Path, name: str = "") -> Path:
+    """The one place of a project's caches: .pgsuite/cache/, and `name`'s folder in it."""
+    root = project_root / ".pgsuite" / "cache"
+    return root / name if name else root
+
+
 @lru_cache(maxsize=1)
 def signing_key() -> bytes | None:
     """The user's cache key, made on first use (0600); None when it cannot be kept (no caching)."""

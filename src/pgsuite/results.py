@@ -17,6 +17,8 @@ from . import redact
 
 STATUSES = ("pass", "fail", "error", "skip", "warn")
 FAILING = ("fail", "error")
+# what every output calls a status: a check that could not run is NOT RUN, never SKIP or a pass
+LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "NOT RUN", "warn": "WARN"}
 
 
 @dataclass(frozen=True)

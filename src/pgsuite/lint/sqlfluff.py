@@ -8,6 +8,7 @@ violations are kept by its content, sqlfluff's version and the configuration fil
 
 from pathlib import Path
 
+from .. import content_cache
 from ..content_cache import ContentCache
 from ..results import Finding
 from .statements import SqlFile
@@ -54,4 +55,4 @@ def _cache(root: Path) -> ContentCache:
     salt = ["sqlfluff " + version("sqlfluff")]
     for folder in [root, *root.parents]:  # sqlfluff reads these in the root and every parent
         salt += [(folder / name).read_text(errors="replace") for name in CONFIG_FILES if (folder / name).is_file()]
-    return ContentCache(root / ".pgsuite" / "cache" / "sqlfluff", "\0".join(salt).encode(), keep=4096)
+    return ContentCache(content_cache.folder(root, "sqlfluff"), "\0".join(salt).encode(), keep=4096)

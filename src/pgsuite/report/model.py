@@ -5,12 +5,11 @@ Statuses carry their text label everywhere; the Markdown adds an icon beside it,
 """
 
 import re
-from ..results import FAILING, RunResults
+from ..results import FAILING, LABELS as STATUS_LABELS, RunResults
 from . import benchmarks, checklist, schema_view, verdict
 from .baseline import Comparison, findings
 
-LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "NOT RUN", "warn": "WARN", "not run": "NOT RUN",
-          "not declared": "NOT DECLARED"}
+LABELS = {**STATUS_LABELS, "not run": "NOT RUN", "not declared": "NOT DECLARED"}
 ICONS = {"pass": "✅", "fail": "❌", "error": "❌", "skip": "⏭️", "warn": "⚠️", "not run": "⏭️", "not declared": "➖"}
 CATEGORY_TITLES = {"migrations": "Migrations", "catalog": "Database schema (catalog)", "lints": "Lints",
                    "scenarios": "Behavioural scenarios", "tests": "Project test suite",

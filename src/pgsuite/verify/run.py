@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import db, queries
+from .. import content_cache, db, queries
 from ..lints import registry
 from ..errors import ConfigError
 from ..results import RunResults, now_iso, run_header
@@ -24,9 +24,9 @@ def prepare(verify_dir: Path, expect_file: Path | None = None) -> Inputs:
     """Load and check verify/ (expectations, config, scenarios); ConfigError names file and line."""
     if not registry.lints():
         raise ConfigError("no lint found in the installed pgsuite: the package is incomplete (reinstall it)")
-    cache = verify_dir.parent / ".pgsuite" / "cache"
-    return Inputs(expectations.load(verify_dir, expect_file, cache / "expectations"),
-                  scenarios.discover(verify_dir / "scenarios", cache / "scenarios"))
+    project_root = verify_dir.parent
+    return Inputs(expectations.load(verify_dir, expect_file, content_cache.folder(project_root, "expectations")),
+                  scenarios.discover(verify_dir / "scenarios", content_cache.folder(project_root, "scenarios")))
 
 
 def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_scenarios: bool = True,
@@ -54,7 +54,7 @@ def verify(dsn: str, verify_dir: Path, expect_file: Path | None = None, with_sce
             results.checks += [c.with_(duration_ms=share) for c in checks]  # the reads are shared
             conn.commit()
             results.checks += registry.run(conn, list(live.document["schemas"]), expected.suppress,
-                                           vars(expected.project), verify_dir.parent / ".pgsuite" / "cache" / "refiners")
+                                           vars(expected.project), content_cache.folder(verify_dir.parent, "refiners"))
             conn.commit()
         if behaviour is not None:
             results.checks += behaviour.result()
