@@ -165,7 +165,8 @@ def masked(text: str, measured: set[str], unordered: set[str] = frozenset()) -> 
         for pattern, replacement in VOLATILE:
             body = pattern.sub(replacement, body)
         if match.group("name") in measured:
-            body = NUMBERS[0].sub(NUMBERS[1], body)
+            # a column's padding follows its figures' widths: spaces count as one there
+            body = re.sub(r" +", " ", NUMBERS[0].sub(NUMBERS[1], body))
         if match.group("name") in unordered:
             body = "\n".join(sorted(body.splitlines())) + "\n"
         return f"<!-- sample: {match.group('name')} -->\n{body}<!-- /sample -->"
