@@ -49,7 +49,7 @@ def test_apply_creates_extension_roles_and_records_checksums(empty_db, sandbox):
     migration = sandbox.migrations_dir / "0001_extensions_and_roles.sql"
     from pgsuite.migrate.files import checksum
 
-    assert ledger == [("0001_extensions_and_roles", checksum(migration), 2)]
+    assert ledger == [("0001_extensions_and_roles", checksum(migration.read_bytes()), 2)]
     assert runner.apply(sandbox, empty_db).applied == []  # idempotent: nothing pending
 
 

@@ -106,14 +106,14 @@ def _deploy_steps(context: RunContext, results: RunResults, progress, lock_timeo
             applied.append((name, seconds))
         progress(verb, name, seconds)
 
-    texts = {f.id: f.text for f in context.migrations}
-    safety = gate.Gate(project, conn, allow_unsafe, texts)  # refuses (raises) before anything is applied
+    safety = gate.Gate(project, conn, allow_unsafe)  # refuses (raises) before anything is applied
     checks, repeatables = _apply(context, record, applied, pending, lock_timeout, safety, policy)
     results.checks += (safety.verdict.checks if safety.verdict else []) + checks
     files, by_name = context.migration_by_id, context.repeatable_by_name
     created: set[str] = set()  # tables this deployment created: nobody else waits on them
-    after = migration_status(project, conn, context.migrations, context.repeatables)
-    heads = [e.name for e in after if e.kind == "migration" and e.state == "applied"]
+    # the head: the last migration, in file order, applied before this run or by it
+    done = {e.name for e in before if e.kind == "migration" and e.state == "applied"} | {m for m, _ in applied}
+    heads = [m.id for m in context.migrations if m.id in done]
     results.deployment = {
         "applied": [_applied_entry(files[m], seconds, created) for m, seconds in applied],
         "not_applied": [m for m in pending if m not in dict(applied)],
@@ -214,5 +214,4 @@ def _applied_entry(file: migration_files.MigrationFile, seconds: float, created:
 
 def _repeatable_entry(file: repeatable.RepeatableFile, created: set[str]) -> dict:
     """A re-applied sql/ file and what its statements do to live tables (policies dropped and made...)."""
-    text = file.path.read_text(encoding="utf-8")
-    return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([text], created)]}
+    return {"name": file.name, "effects": [e.as_dict() for e in impact.analyse([file.text], created)]}

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 
 from .. import db
 from ..errors import CheckFailed
+from ..migrate.files import MigrationFile
+from ..migrate.repeatable import RepeatableFile
 from ..project import Project
 from ..results import Finding, Result
 from . import run, sizes, statements
@@ -33,15 +35,12 @@ class Verdict:
     reason: str | None
 
 
-def judge(project: Project, database: db.Database, pending: list[str], changed: list[str],
-          allow_unsafe: str | None = None, texts: dict[str, str] | None = None) -> Verdict:
-    """Lint what a deployment would apply (pending migration ids, changed repeatable file names);
-    raise UnsafeMigration for an error-level finding, unless allowed. `texts`: the pending
-    migrations' text by id, as the run read them (read from the files otherwise)."""
-    texts = texts or {}
-    files = [statements.read(project.migrations_dir / f"{name}.sql", f"migrations/{name}.sql", "migration",
-                             texts.get(name)) for name in pending]
-    files += [statements.read(project.repeatables_dir / name, f"sql/{name}", "repeatable") for name in changed]
+def judge(project: Project, database: db.Database, pending: list[MigrationFile], changed: list[RepeatableFile],
+          allow_unsafe: str | None = None) -> Verdict:
+    """Lint what a deployment would apply, in the text the run read and will execute; raise
+    UnsafeMigration for an error-level finding, unless allowed."""
+    files = [statements.read(m.path, f"migrations/{m.id}.sql", "migration", m.text) for m in pending]
+    files += [statements.read(r.path, f"sql/{r.name}", "repeatable", r.text) for r in changed]
     if not files:
         return Verdict([Result("safety.pending", run.SAFETY, "what would be applied is safe", "pass",
                                detail="nothing pending: no migration or repeatable file to judge")], [], allow_unsafe)
@@ -68,10 +67,9 @@ class Gate:
     """The hook `runner.apply` calls once it holds the migration lock and validated the history,
     with what it is about to apply; it keeps the verdict for the run's report."""
 
-    def __init__(self, project: Project, database: db.Database, allow_unsafe: str | None,
-                 texts: dict[str, str] | None = None):
-        self.project, self.database, self.allow_unsafe, self.texts = project, database, allow_unsafe, texts
+    def __init__(self, project: Project, database: db.Database, allow_unsafe: str | None):
+        self.project, self.database, self.allow_unsafe = project, database, allow_unsafe
         self.verdict: Verdict | None = None
 
-    def __call__(self, pending: list[str], changed: list[str]) -> None:
-        self.verdict = judge(self.project, self.database, pending, changed, self.allow_unsafe, self.texts)
+    def __call__(self, pending: list[MigrationFile], changed: list[RepeatableFile]) -> None:
+        self.verdict = judge(self.project, self.database, pending, changed, self.allow_unsafe)

@@ -58,7 +58,8 @@ class LockedBackend(PostgresqlPsycopgBackend):
     """A yoyo backend on one psycopg connection that holds pgsuite's migration lock."""
 
     def __init__(self, dsn: str, lock_timeout: str = "60s", connection: psycopg.Connection | None = None):
-        """`connection`: a run's own (autocommit), borrowed as the work connection and left open."""
+        """`connection`: a run's own (autocommit), borrowed as the work connection and left open;
+        the settings connect() makes stay on it for the rest of the run."""
         self.dsn = dsn
         self.lock_timeout = lock_timeout
         self._borrowed = connection

@@ -30,8 +30,9 @@ class MigrationFile:
     text: str = field(default="", repr=False, compare=False)  # as read, once: what was judged is what runs
 
 
-def checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def checksum(content: bytes) -> str:
+    """What the ledger records of a file: the sha256 of its bytes."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def discover(migrations_dir: Path) -> list[MigrationFile]:
@@ -83,11 +84,11 @@ def _parsed(path: Path, migration_id: str, raw: bytes, rollback_path: Path, roll
     rollback_checksum = None
     if rollback_raw is not None:
         rollback_statements, _ = _parse(rollback_path, rollback_raw)
-        rollback_checksum = hashlib.sha256(rollback_raw).hexdigest()
+        rollback_checksum = checksum(rollback_raw)
     return MigrationFile(
         id=migration_id,
         path=path,
-        checksum=hashlib.sha256(raw).hexdigest(),
+        checksum=checksum(raw),
         statements=statements,
         transactional=transactional,
         rollback_path=rollback_path,

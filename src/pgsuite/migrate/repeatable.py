@@ -1,6 +1,6 @@
 """The repeatable step: sql/*.sql files re-applied, in name order, when their content changes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -17,6 +17,7 @@ class RepeatableFile:
     name: str
     path: Path
     checksum: str
+    text: str = field(default="", repr=False, compare=False)  # as read, once: what was judged is what runs
 
 
 class RepeatableFailed(CheckFailed):
@@ -36,8 +37,10 @@ def discover(folder: Path) -> list[RepeatableFile]:
         return []
     found = []
     for path in sql_files(folder, folder.parent):
-        refuse_reader_changes(path, syntax_check(path))
-        found.append(RepeatableFile(path.name, path, checksum(path)))
+        raw = path.read_bytes()
+        text = syntax_check(path, raw)
+        refuse_reader_changes(path, text)
+        found.append(RepeatableFile(path.name, path, checksum(raw), text))
     return found
 
 
@@ -51,7 +54,7 @@ def apply(backend, files: list[RepeatableFile], lock_timeout: str | None = None)
         if lock_timeout:
             backend.connection.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
         for f in files:
-            text = f.path.read_text(encoding="utf-8")
+            text = f.text
             try:
                 # No parameters: psycopg sends the file with the simple protocol, all statements at once.
                 backend.connection.execute(text)

@@ -71,7 +71,7 @@ def apply(
     to: str | None = None,
     progress: Progress = quiet,
     lock_timeout: str = "60s",
-    gate: Callable[[list[str], list[str]], None] | None = None,
+    gate: Callable[[list[migration_files.MigrationFile], list[repeatable.RepeatableFile]], None] | None = None,
     policy: LockRetry = LockRetry(),
     connection=None,
     files: list[migration_files.MigrationFile] | None = None,
@@ -81,8 +81,8 @@ def apply(
     `connection`, `files` and `repeatables`: a run's own, when it has them (a deploy's context).
 
     Repeatables run only when applying to the head: they may use any table of the schema.
-    `gate(pending ids, changed repeatable names)` is called under the lock before anything is
-    applied; it refuses by raising.
+    `gate(pending migration files, changed repeatable files)` is called under the lock before
+    anything is applied; it refuses by raising.
     """
     files = migration_files.discover(project.migrations_dir) if files is None else files
     by_id = {f.id: f for f in files}
@@ -102,7 +102,7 @@ def apply(
             found = repeatable.discover(project.repeatables_dir) if repeatables is None else repeatables
             todo = repeatable.changed(found, recorded)
         if gate is not None:
-            gate([m.id for m in pending], [f.name for f in todo])
+            gate([by_id[m.id] for m in pending], todo)
         for migration in pending:
             seconds = _run(backend, migration, by_id[migration.id], "apply", policy, progress)
             result.applied.append((migration.id, seconds))

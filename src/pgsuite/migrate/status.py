@@ -23,8 +23,8 @@ class Entry:
         return d
 
 
-def status(project: Project, database: db.Database, files: list | None = None,
-           repeatables: list | None = None) -> list[Entry]:
+def status(project: Project, database: db.Database, files: list[migration_files.MigrationFile] | None = None,
+           repeatables: list[repeatable.RepeatableFile] | None = None) -> list[Entry]:
     """Every migration and repeatable file with its state; `files` and `repeatables` as a run
     already read them (read from the project otherwise)."""
     files = migration_files.discover(project.migrations_dir) if files is None else files
