@@ -10,7 +10,7 @@ import yaml
 
 from helpers import ROOT, pgsuite, query
 
-from pgsuite import bench, bench_pgtap
+from pgsuite.bench import pgtap as bench_pgtap, tool as bench
 from pgsuite.verify import kinds
 from pgsuite.verify.compare import _areas as areas
 

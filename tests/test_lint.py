@@ -10,9 +10,9 @@ from conftest import ADMIN_DSN
 from helpers import ROOT, pgsuite, query
 from owners import database_dsn, owner_name
 
-from pgsuite.lint import reference
-from pgsuite.lint.rules import rules
-from pgsuite.lint.run import collect, lint
+from pgsuite.sql_lint import reference
+from pgsuite.sql_lint.rules import rules
+from pgsuite.sql_lint.run import collect, lint
 from pgsuite.project import Project
 
 ALL_RULES = rules()

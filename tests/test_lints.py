@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from helpers import ROOT
 
-from pgsuite.lints.registry import Suppression, lints, run
+from pgsuite.catalog_lint.registry import Suppression, lints, run
 from pgsuite.verify.expectations import load
 
 SCHEMAS = ["public", "app_private"]
@@ -234,7 +234,7 @@ def test_a_table_with_many_dead_rows_is_bloated_until_vacuumed(db):
 
 
 def test_a_refiners_answers_are_kept_by_expression_and_are_the_same_answers(tmp_path):
-    from pgsuite.lints.refiners import REFINERS, refine
+    from pgsuite.catalog_lint.refiners import REFINERS, refine
 
     rows = [{"object": "a", "expression": "(org_id = current_setting('request.org')::uuid)"},
             {"object": "b", "expression": "(org_id = (SELECT current_setting('request.org')::uuid))"},

@@ -28,7 +28,7 @@ def test_the_wheel_ships_every_file_of_the_package_and_the_report_templates(tmp_
               if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p)}
     wanted |= {f"pgsuite/report_templates/{p.name}" for p in (ROOT / "reports" / "templates").iterdir() if p.is_file()}
     assert wanted - names == set(), "files a user installing the wheel would not get"
-    assert any(n.startswith("pgsuite/lints/0001_") for n in names)
+    assert any(n.startswith("pgsuite/catalog_lint/0001_") for n in names)
 
 
 def test_a_test_session_stops_the_server_it_started():

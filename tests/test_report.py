@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT, pgsuite, query
 
 from pgsuite.project import Project
-from pgsuite.report import render
+from pgsuite.render import report as render
 from pgsuite.report.baseline import compare
 from pgsuite.report.runs import RunStore
 

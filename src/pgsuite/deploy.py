@@ -5,13 +5,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .bench_store import BenchStore
+from .bench.store import BenchStore
 from .context import RunContext
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
-from .lint import api_surface
-from .lint import compile as compile_check
-from .lint import gate
-from .lint import run as lint_run
+from .verify import api_surface
+from .verify import compile as compile_check
+from .sql_lint import gate
+from .sql_lint import run as lint_run
 from .migrate import files as migration_files
 from .migrate import repeatable, runner
 from .migrate.repeatable import RepeatableFailed
@@ -19,12 +19,12 @@ from .migrate.retry import LockRetry
 from .migrate.status import status as migration_status
 from .project import Project
 from .report.baseline import Comparison
-from .report import impact, pytest_junit, render
-from .report.runs import RunStore, new_run_id
-from .results import Result, RunResults, now_iso, run_header
+from .render import report as render
+from .report import impact, pytest_junit
+from .report.runs import RunStore
+from .results import Result, RunResults, new_run_id, now_iso, run_header
 from .target import Target
 from .verify.run import describe_target, verify
-from . import db
 
 
 @dataclass

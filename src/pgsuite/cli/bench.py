@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import click
 
-from .. import bench as bench_lib
+from ..bench import tool as bench_lib
 from ..render import formats
 from ..render.formats import Document
 from . import Context, dsn_option, examples, main, on_terminal, output_option, show
@@ -21,7 +21,7 @@ class WorkloadGroup(click.Group):
         obj = ctx.find_object(Context)
         if command is not None or obj is None:
             return command
-        from .. import bench_workload
+        from ..bench import workload as bench_workload
 
         workloads = bench_workload.names(obj.project)
         if name not in workloads:
@@ -96,7 +96,7 @@ def bench_fleet(obj: Context, dsn, targets, parallel, fmt):
 def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, output):
     """Run the project's workload bench/WORKLOAD.yaml (or a .yaml path): each case against the
     workload's baseline, interleaved, on a scratch database; percentiles, ratios, the check after."""
-    from .. import bench_workload
+    from ..bench import workload as bench_workload
 
     loaded = bench_workload.load(obj.project, workload, repeat)  # a bad file: exit 2 before any server
     for override in overrides:
@@ -133,7 +133,7 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
 @click.pass_obj
 def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, fmt, output):
     """Every benchmark in turn: verify, lint, and each of the project's workloads (bench/*.yaml)."""
-    from .. import bench_workload
+    from ..bench import workload as bench_workload
 
     workloads = [bench_workload.load(obj.project, name, repeat)  # all checked first
                  for name in bench_workload.names(obj.project)]
@@ -162,8 +162,9 @@ def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, 
 
 def _save(project, dsn: str, ran: list) -> list[dict]:
     """Each workload run judged and saved under reports/bench/, for its baseline and the report."""
-    from .. import bench_store, db
-    from ..report.runs import new_run_id
+    from .. import db
+    from ..bench import store as bench_store
+    from ..results import new_run_id
     from ..verify.run import describe_target
 
     with db.connect(dsn) as conn:
@@ -179,7 +180,7 @@ def _save(project, dsn: str, ran: list) -> list[dict]:
 
 def _fail_on_problems(docs: list[dict]) -> None:
     """A threshold not met or a regression: exit 1 (after the results were printed and saved)."""
-    from .. import bench_judge
+    from ..bench import judge as bench_judge
     from ..errors import CheckFailed
 
     found = bench_judge.problems(docs)

@@ -11,7 +11,7 @@ from ..errors import EXIT_CHECK_FAILED
 from ..migrate import runner
 from ..render import formats
 from ..render.formats import Document
-from ..report import render as render_lib
+from ..render import report as render_lib
 from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve

@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_CHECK_FAILED
-from ..lint import reference
-from ..lint import run as lint_run
+from ..sql_lint import reference
+from ..sql_lint import run as lint_run
 from ..render import formats
 from . import Context, emit, examples, main, output_option, show
 

@@ -9,7 +9,7 @@ from ..errors import EXIT_CHECK_FAILED
 from ..migrate import rehearse, runner, scaffold
 from ..migrate import trace as trace_lib
 from ..migrate.status import status as migration_status
-from ..lint import gate
+from ..sql_lint import gate
 from ..migrate.retry import LockRetry
 from ..render import formats
 from ..render.formats import Document
@@ -188,7 +188,7 @@ def migrate_new(obj: Context, name, fmt):
                   lambda: "\n".join(f"created {p}" for p in paths)), fmt)
 
 
-def _show_run(command: str, target, result: runner.RunResult, fmt: str, live: bool = False, **extra) -> None:
+def _show_run(command: str, target, result: runner.MigrationRun, fmt: str, live: bool = False, **extra) -> None:
     """The outcome; `live`: the terminal already saw one line per step, so the text says only totals."""
     def text() -> str:
         if not (result.applied or result.rolled_back or result.repeatables):

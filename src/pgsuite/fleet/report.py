@@ -16,7 +16,7 @@ import jinja2
 from ..errors import ConfigError
 from ..report.model import status
 from ..render.junit import xml_text
-from ..report.render import environment, templates_dir
+from ..render.report import environment, templates_dir
 
 TEMPLATES = {"md": "fleet.md.j2", "html": "fleet.html.j2"}
 VERDICT_STATES = {"PASS": "pass", "FAIL": "fail", "ERROR": "error", "NOT RUN": "not run"}

@@ -7,9 +7,9 @@ import time
 
 from .. import db
 from ..errors import CheckFailed, ConfigError, PgsuiteError
-from ..report import render
-from ..report.runs import RunStore, new_run_id
-from ..results import Result
+from ..render import report as render
+from ..report.runs import RunStore
+from ..results import Result, new_run_id
 from . import summary
 from .file import FleetTarget
 

@@ -14,7 +14,7 @@ import time
 
 from .. import db
 from ..errors import CheckFailed
-from ..lints.registry import suppress
+from ..catalog_lint.registry import suppress
 from ..project import Project
 from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import catalog, kinds

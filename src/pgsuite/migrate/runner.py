@@ -28,7 +28,8 @@ Progress = Callable[[str, str, float], None]  # (verb, name, seconds)
 
 
 @dataclass
-class RunResult:
+class MigrationRun:
+    """What one `migrate apply` or `rollback` did (a deploy's results are results.RunResults)."""
     applied: list[tuple[str, float]] = field(default_factory=list)  # (migration id, seconds)
     rolled_back: list[tuple[str, float]] = field(default_factory=list)
     repeatables: list[str] = field(default_factory=list)
@@ -76,7 +77,7 @@ def apply(
     connection=None,
     files: list[migration_files.MigrationFile] | None = None,
     repeatables: list[repeatable.RepeatableFile] | None = None,
-) -> RunResult:
+) -> MigrationRun:
     """Validate, apply pending migrations (up to and including `to`), then changed repeatables.
     `connection`, `files` and `repeatables`: a run's own, when it has them (a deploy's context).
 
@@ -88,7 +89,7 @@ def apply(
     by_id = {f.id: f for f in files}
     if to is not None and to not in by_id:
         raise ConfigError(f"unknown migration {to!r}: no migrations/{to}.sql")
-    result = RunResult()
+    result = MigrationRun()
     with locked_backend(dsn, lock_timeout, connection) as backend:
         found = problems(files, applied_migrations(backend))
         if found:
@@ -136,7 +137,7 @@ def rollback(
     progress: Progress = quiet,
     lock_timeout: str = "60s",
     policy: LockRetry = LockRetry(),
-) -> RunResult:
+) -> MigrationRun:
     """Roll back the last `count` applied migrations, or every one applied after `to`.
 
     A rollback forgets the repeatables' checksums: the objects they made may have gone with
@@ -148,7 +149,7 @@ def rollback(
         raise ConfigError(f"--count must be at least 1, got {count}")
     files = migration_files.discover(project.migrations_dir)
     by_id = {f.id: f for f in files}
-    result = RunResult()
+    result = MigrationRun()
     with locked_backend(dsn, lock_timeout) as backend:
         history = applied_migrations(backend)
         found = problems(files, history)

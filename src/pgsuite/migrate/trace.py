@@ -18,7 +18,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from .. import db
 from ..errors import CheckFailed
-from ..lint import api_surface
+from ..verify import api_surface
 from ..migrate.status import status as migration_status
 from ..project import Project
 from ..report import impact

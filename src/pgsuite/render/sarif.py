@@ -117,8 +117,8 @@ def _object_locator(project):
     where: dict[str, tuple[str, int]] = {}
 
     def index():
-        from ..lint import run as lint_run
-        from ..lint.statements import created_name
+        from ..sql_lint import run as lint_run
+        from ..sql_lint.statements import created_name
 
         for sql_file in lint_run.collect(project):
             if sql_file.role not in ("migration", "repeatable"):

@@ -3,7 +3,7 @@ warns or was not run (never a vacuous pass when there was nothing to judge)."""
 
 from ..results import RunResults
 from .baseline import Comparison
-from ..bench_judge import problems
+from ..bench.judge import problems
 from .verdict import risky_effects
 
 

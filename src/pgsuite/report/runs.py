@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..results import RunResults, new_run_id  # noqa: F401 (re-exported)
+from ..results import RunResults
 from .baseline import Comparison, compare
 
 RESULTS_FILE = "results.json"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..content_cache import ContentCache
 from ..errors import ConfigError
-from ..lints.registry import Suppression, lints
+from ..catalog_lint.registry import Suppression, lints
 from . import kinds
 from .kinds import STR, STRS
 
@@ -36,7 +36,7 @@ PROJECT = {  # what a project is made of, for the lints: nothing of it is pgsuit
 
 
 @dataclass
-class Project:
+class ProjectFacts:
     """This project's knowledge, from verify/config.yaml's `project:`: the lints read it."""
 
     api_schemas: list[str] = field(default_factory=list)  # what PostgREST (or the like) exposes
@@ -56,7 +56,7 @@ class Expectations:
     ignore_functions: list[str] = field(default_factory=list)
     exclude_schemas: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_SCHEMAS))
     suppress: list[Suppression] = field(default_factory=list)
-    project: Project = field(default_factory=Project)
+    project: ProjectFacts = field(default_factory=ProjectFacts)
     sources: list[Path] = field(default_factory=list)
 
 
@@ -174,7 +174,7 @@ def _explain(error) -> tuple[tuple, str]:
 
 def _known_lint_pattern() -> str:
     """verify's lints, pgsuite lint's migration rules, squawk's and sqlfluff's rules (by prefix)."""
-    from ..lint.rules import rules  # the lint package's rules: a late import, they import pglast
+    from ..sql_lint.rules import rules  # the lint package's rules: a late import, they import pglast
 
     known = [lint.id for lint in lints()] + [rule.id for rule in rules()] + ["syntax", "compile", "rollback", "breaking_change", "lock_prediction"]
     return "^(" + "|".join(map(re.escape, known)) + r")$|^squawk\.[a-z0-9-]+$|^sqlfluff\.[A-Z]{2}[0-9]{2}$"

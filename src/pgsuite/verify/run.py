@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import content_cache, db, queries
-from ..lints import registry
+from ..catalog_lint import registry
 from ..errors import ConfigError
 from ..results import RunResults, now_iso, run_header
 from . import catalog, compare, expectations, scenarios

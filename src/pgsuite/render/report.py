@@ -16,8 +16,9 @@ from ..errors import ConfigError
 from ..project import Project
 from ..render import junit
 from ..results import RunResults
-from . import markdown, model
-from .baseline import Comparison
+from ..report import model
+from . import markdown
+from ..report.baseline import Comparison
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from .. import db
 from ..errors import ConfigError
-from ..lints.registry import suppress
+from ..catalog_lint.registry import suppress
 from ..project import Project
 from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import expectations
-from . import compile as compile_check
+from ..verify import compile as compile_check
 from . import sizes as sizes_lib
 from . import sqlfluff, squawk, statements
 from .rules import Context, rules

@@ -22,7 +22,7 @@ runs it (so this module knows nothing of bookings or webhooks):
     clients: [1, 16]         # optional: run each case with pgbench, that many clients at once
     duration: 10             # seconds per case and client count (with clients)
     max_tries: 10            # pgbench retries a transaction that failed to serialize (40001, 40P01)
-    thresholds: [...]        # limits on the results, and regression_tolerance: see bench_judge
+    thresholds: [...]        # limits on the results, and regression_tolerance: see bench.judge
 
 With `clients`, pgbench (the embedded wheel's) runs each case for
 `duration` seconds per client count, from a script made of the case: %(i)s becomes a number
@@ -47,11 +47,12 @@ from pathlib import Path
 
 from psycopg import sql
 
-from . import bench_judge, db
-from .errors import CheckFailed, ConfigError
-from .migrate import runner
-from .project import Project
-from .server import client_program
+from .. import db
+from . import judge as bench_judge
+from ..errors import CheckFailed, ConfigError
+from ..migrate import runner
+from ..project import Project
+from ..server import client_program
 
 KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
         "duration", "max_tries", "thresholds", "regression_tolerance"}
@@ -104,7 +105,7 @@ def names(project: Project) -> list[str]:
 
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     """bench/NAME.yaml of the project (or a path to a workload file), validated."""
-    from .verify import yamlfile  # plain data only: no tags, no alias bombs
+    from ..verify import yamlfile  # plain data only: no tags, no alias bombs
 
     path = Path(name) if name.endswith((".yaml", ".yml")) else project.root / "bench" / f"{name}.yaml"
     if not path.is_file():

@@ -7,9 +7,9 @@ same settings, that met every threshold and regressed nothing; the report shows 
 import json
 from pathlib import Path
 
-from . import bench_judge
-from .errors import ConfigError
-from .results import now_iso
+from . import judge as bench_judge
+from ..errors import ConfigError
+from ..results import now_iso
 
 FORMAT = 1  # a saved run of another format (or not one at all) is skipped, never half-read
 

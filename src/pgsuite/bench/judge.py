@@ -13,7 +13,7 @@ be thresholds, never regressions.
 
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 METRICS = {  # metric: better when lower?
     "ratio": True, "tps_ratio": False, "p50_ms": True, "p95_ms": True, "p99_ms": True, "max_ms": True,

@@ -7,7 +7,7 @@ tenth), in a copy of the project in a temporary folder; median of R runs, no dat
 verify: the project's schema alone (the baseline), then the schema plus N generated tables
 (the project's verify/bench_tables.sql when it has one, shaped like its own; generic ones if not), each verified against a snapshot of itself, median of R runs. Runs in a scratch
 database created on the target server and dropped afterwards. Where the server has pgTAP, the
-same objects of the grown schema are also asserted by a pgTAP suite (bench_pgtap), timed the same
+same objects of the grown schema are also asserted by a pgTAP suite (bench.pgtap), timed the same
 way; where it has not, that case says it was not run, and why.
 """
 
@@ -18,13 +18,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import bench_pgtap, content_cache, db, queries
-from .errors import ConfigError
-from .migrate import runner
-from .project import Project
-from .verify import catalog, snapshot
-from .verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
-from .verify.run import verify
+from .. import content_cache, db, queries
+from . import pgtap as bench_pgtap
+from ..errors import ConfigError
+from ..migrate import runner
+from ..project import Project
+from ..verify import catalog, snapshot
+from ..verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
+from ..verify.run import verify
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _measure_pgtap(case: str, target: str, repeat: int, baseline_ms: float, pgsu
 def bench_lint(project: Project, migrations: int = 200, repeat: int = 3) -> list[Measurement]:
     """Cold: nothing cached (every file linted by sqlfluff); warm: sqlfluff's answers cached, as when
     only a new migration was added. Both on copies, so the project's own cache is left alone."""
-    from .lint import run as lint_run  # heavy: only for this benchmark
+    from ..sql_lint import run as lint_run  # heavy: only for this benchmark
 
     def measure(case: str, root: Path, cold: bool):
         copy = Project.at(root)
@@ -114,10 +115,10 @@ def bench_fleet(project: Project, dsn: str, targets: int = 50, parallel: int = 8
     the project (its runs and reports land in a temporary folder)."""
     from contextlib import ExitStack
 
-    from . import deploy as deploy_lib
-    from .fleet.file import Fleet, FleetTarget, Wave
-    from .fleet.run import deploy_fleet
-    from .target import Target
+    from .. import deploy as deploy_lib
+    from ..fleet.file import Fleet, FleetTarget, Wave
+    from ..fleet.run import deploy_fleet
+    from ..target import Target
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as databases:
         copy = _copy_of(project, Path(tmp))
