@@ -21,6 +21,7 @@ from ..errors import CheckFailed
 from ..verify import api_surface
 from ..migrate.status import status as migration_status
 from ..project import Project
+from ..hazards import Lock
 from ..report import impact
 from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import expectations
@@ -35,10 +36,6 @@ JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.granted AND l.locktype = 'relation'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
 """
-MODES = ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock", "ShareLock",
-         "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"]
-WORDS = {m: w for m, w in zip(MODES, ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
-                                      "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"])}
 IN_PLACE_LOCK_TIMEOUT = "2s"
 
 
@@ -109,18 +106,19 @@ def _migration(conn, migration, created: set[str], commit: bool) -> Result:
         first = " ".join(statement.split())[:90]
         for effect in effects:
             table = _table_of(effect)
-            predicted = effect.lock.split(" (")[0]
+            predicted = effect.hazard.lock
             # what this statement took; a mode the transaction already held is not taken again
-            strongest = _strongest(taken.get(table, set())) if table else None
-            already = predicted in {WORDS[m] for m in before.get(table, set())}
-            if (table and predicted in WORDS.values() and effect.note != impact.NEW_TABLE and strongest != predicted
+            strongest = max(taken.get(table, set()), default=None) if table else None
+            already = predicted in before.get(table, set())
+            if (table and predicted is not None and not effect.on_new_table and strongest != predicted
                     and not (strongest is None and already)):
+                took = strongest.label if strongest else "no lock"
                 findings.append(Finding("lock_prediction", "warning",
-                                        f"statement {number} ({first}): predicted {predicted} on {table}, "
-                                        f"took {strongest or 'no lock'}", file=f"migrations/{migration.id}.sql",
+                                        f"statement {number} ({first}): predicted {predicted.label} on {table}, "
+                                        f"took {took}", file=f"migrations/{migration.id}.sql",
                                         object=table, statement=statement[:2000]))
-        shown = "; ".join(f"{WORDS[m]} on {rel}" for rel, modes in sorted(taken.items())
-                          for m in sorted(modes, key=MODES.index)) or "no new table lock"
+        shown = "; ".join(f"{m.label} on {rel}" for rel, modes in sorted(taken.items())
+                          for m in sorted(modes)) or "no new table lock"
         lines.append(f"statement {number} ({first}): took {shown}")
     if commit:
         conn.execute(sql.SQL("RELEASE SAVEPOINT {}").format(sql.Identifier(savepoint)))
@@ -129,16 +127,14 @@ def _migration(conn, migration, created: set[str], commit: bool) -> Result:
     return result.with_(detail="\n".join(filter(None, [result.detail] + lines)))
 
 
-def _locks(conn) -> dict[str, set[str]]:
-    held: dict[str, set[str]] = {}
+def _locks(conn) -> dict[str, set[Lock]]:
+    """The table locks this session holds (pg_locks also lists predicate locks: not table modes)."""
+    held: dict[str, set[Lock]] = {}
     for relation, mode in conn.execute(LOCKS):
         name = relation if "." in relation else f"public.{relation}"
-        held.setdefault(name, set()).add(mode)
+        if (lock := Lock.from_pg_locks(mode)) is not None:
+            held.setdefault(name, set()).add(lock)
     return held
-
-
-def _strongest(modes: set[str]) -> str | None:
-    return WORDS[max(modes, key=MODES.index)] if modes else None
 
 
 def _table_of(effect) -> str | None:

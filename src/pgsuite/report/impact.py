@@ -7,45 +7,29 @@ Conservative: a statement pgsuite does not analyse has an unknown lock and "need
 is never counted as safe.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pglast
 from pglast import ast, enums
 
-ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
-NO_TABLE_LOCK = "none on existing tables"
-UNKNOWN = "unknown"
-NEW_TABLE = "a table created in this deployment: no other session can be waiting on it"
-NEEDS_REVIEW = "needs review: pgsuite does not analyse what it does"
+from .. import hazards
+from ..hazards import NEW_TABLE_NOTE as NEW_TABLE, Hazard
 
-# ALTER TABLE subcommand -> (what it does, table lock, rewrite / scan note)
-ALTER_TABLE = {
-    "AT_AddColumn": ("adds column {name}", ACCESS_EXCLUSIVE, "rewrites the table if the default is volatile"),
-    "AT_DropColumn": ("drops column {name}", ACCESS_EXCLUSIVE, "data loss: the column's values go with it"),
-    "AT_AlterColumnType": ("changes the type of column {name}", ACCESS_EXCLUSIVE,
-                           "rewrites the table unless the types are binary-compatible"),
-    "AT_ColumnDefault": ("changes the default of column {name}", ACCESS_EXCLUSIVE, ""),
-    "AT_SetNotNull": ("sets column {name} NOT NULL", ACCESS_EXCLUSIVE, "scans the whole table"),
-    "AT_DropNotNull": ("drops NOT NULL on column {name}", ACCESS_EXCLUSIVE, ""),
-    "AT_DropConstraint": ("drops constraint {name}", ACCESS_EXCLUSIVE, ""),
-    "AT_ValidateConstraint": ("validates constraint {name}", "SHARE UPDATE EXCLUSIVE", "scans the whole table"),
-    "AT_EnableRowSecurity": ("enables row-level security", ACCESS_EXCLUSIVE, ""),
-    "AT_DisableRowSecurity": ("disables row-level security", ACCESS_EXCLUSIVE, ""),
-    "AT_ForceRowSecurity": ("forces row-level security", ACCESS_EXCLUSIVE, ""),
-    "AT_NoForceRowSecurity": ("stops forcing row-level security", ACCESS_EXCLUSIVE, ""),
+NOT_PARSED = Hazard(None, known=False)
+# what each ALTER TABLE subcommand and added constraint does, in words (its hazard: hazards.py)
+ALTER_WHAT = {
+    "AT_AddColumn": "adds column {name}", "AT_DropColumn": "drops column {name}",
+    "AT_AlterColumnType": "changes the type of column {name}", "AT_ColumnDefault": "changes the default of column {name}",
+    "AT_SetNotNull": "sets column {name} NOT NULL", "AT_DropNotNull": "drops NOT NULL on column {name}",
+    "AT_DropConstraint": "drops constraint {name}", "AT_ValidateConstraint": "validates constraint {name}",
+    "AT_EnableRowSecurity": "enables row-level security", "AT_DisableRowSecurity": "disables row-level security",
+    "AT_ForceRowSecurity": "forces row-level security", "AT_NoForceRowSecurity": "stops forcing row-level security",
 }
-CONSTRAINT = {
-    "CONSTR_CHECK": ("adds check constraint {name}", ACCESS_EXCLUSIVE, "scans the whole table (unless NOT VALID)"),
-    "CONSTR_FOREIGN": ("adds foreign key {name}", "SHARE ROW EXCLUSIVE (and on the referenced table)",
-                       "scans the whole table (unless NOT VALID)"),
-    "CONSTR_PRIMARY": ("adds primary key {name}", ACCESS_EXCLUSIVE, "builds an index"),
-    "CONSTR_UNIQUE": ("adds unique constraint {name}", ACCESS_EXCLUSIVE, "builds an index"),
-    "CONSTR_EXCLUSION": ("adds exclusion constraint {name}", ACCESS_EXCLUSIVE, "builds an index"),
+CONSTRAINT_WHAT = {
+    "CONSTR_CHECK": "adds check constraint {name}", "CONSTR_FOREIGN": "adds foreign key {name}",
+    "CONSTR_PRIMARY": "adds primary key {name}", "CONSTR_UNIQUE": "adds unique constraint {name}",
+    "CONSTR_EXCLUSION": "adds exclusion constraint {name}",
 }
-LOCK_MODES = {1: "ACCESS SHARE", 2: "ROW SHARE", 3: "ROW EXCLUSIVE", 4: "SHARE UPDATE EXCLUSIVE", 5: "SHARE",
-              6: "SHARE ROW EXCLUSIVE", 7: "EXCLUSIVE", 8: ACCESS_EXCLUSIVE}
-# locks that make writers (or everyone) wait for as long as the statement runs
-BLOCKING = ("SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", ACCESS_EXCLUSIVE)
 
 
 @dataclass(frozen=True)
@@ -53,12 +37,25 @@ class Effect:
     action: str  # created | altered | dropped | changed data | other
     object: str
     what: str
-    lock: str
-    note: str = ""
-    risk: str = ""  # why it needs scheduling or review; empty when it does not
+    hazard: Hazard
+    on_new_table: bool = False  # created earlier in this deployment: nobody can be waiting on it
+
+    @property
+    def lock(self) -> str:
+        return self.hazard.lock_text
+
+    @property
+    def note(self) -> str:
+        return NEW_TABLE if self.on_new_table else self.hazard.note
+
+    @property
+    def risk(self) -> str:
+        """What a DBA must schedule around or read before applying it; empty when nothing."""
+        return "" if self.on_new_table else self.hazard.risk(dropped=self.action == "dropped")
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"action": self.action, "object": self.object, "what": self.what, "lock": self.lock,
+                "note": self.note, "risk": self.risk}
 
 
 def analyse(statements: list[str] | tuple[str, ...], created: set[str] | None = None) -> list[Effect]:
@@ -70,28 +67,11 @@ def analyse(statements: list[str] | tuple[str, ...], created: set[str] | None = 
         try:
             parsed = pglast.parse_sql(text)
         except pglast.parser.ParseError:
-            effects.append(_assessed(Effect("other", "?", "a statement pgsuite could not parse", UNKNOWN)))
+            effects.append(Effect("other", "?", "a statement pgsuite could not parse", NOT_PARSED))
             continue
         for raw in parsed:
-            effects += [_assessed(e) for e in _effects(raw.stmt, created)]
+            effects += _effects(raw.stmt, created)
     return effects
-
-
-def _assessed(effect: Effect) -> Effect:
-    """The effect with its risk: what a DBA must schedule around or read before applying it."""
-    if effect.note == NEW_TABLE:
-        return effect
-    risk = ""
-    if effect.lock.startswith(UNKNOWN):
-        risk = NEEDS_REVIEW
-    elif effect.action == "dropped" or "data loss" in effect.note:
-        risk = "drops an object" + (" and its data" if "data loss" in effect.note else "")
-    elif any(word in effect.note for word in ("rewrites", "scans", "every row", "breaks")):
-        risk = effect.note
-    elif (mode := effect.lock.split(" (")[0]) in BLOCKING:
-        risk = f"holds {mode} on an existing table: " + (
-            "reads and writes wait while it runs" if mode == ACCESS_EXCLUSIVE else "writes wait while it runs")
-    return Effect(effect.action, effect.object, effect.what, effect.lock, effect.note, risk)
 
 
 def _effects(stmt, created: set[str]) -> list[Effect]:
@@ -99,105 +79,101 @@ def _effects(stmt, created: set[str]) -> list[Effect]:
         name = _rel(stmt.relation)
         created.add(name)
         references = sorted({_rel(c.pktable) for c in _constraints(stmt) if c.pktable is not None} - {name})
-        note = f"its foreign keys take SHARE ROW EXCLUSIVE on {', '.join(references)}" if references else ""
-        return [Effect("created", f"table {name}", "creates the table", NO_TABLE_LOCK, note)]
+        note = (f"its foreign keys take {hazards.FOREIGN_KEY_REFERENCED.label} on {', '.join(references)}"
+                if references else "")
+        return [Effect("created", f"table {name}", "creates the table", Hazard(None, note=note))]
     if isinstance(stmt, ast.IndexStmt):
         table = _rel(stmt.relation)
-        lock = "SHARE UPDATE EXCLUSIVE" if stmt.concurrent else "SHARE (blocks writes while it builds)"
-        return [_on_table(created, table, Effect("created", f"index {stmt.idxname} on {table}",
-                                                 "builds an index" + (" concurrently" if stmt.concurrent else ""),
-                                                 lock))]
+        hazard = hazards.CREATE_INDEX_CONCURRENTLY if stmt.concurrent else hazards.CREATE_INDEX
+        return [_on(created, table, "created", f"index {stmt.idxname} on {table}",
+                    "builds an index" + (" concurrently" if stmt.concurrent else ""), hazard)]
     if isinstance(stmt, ast.AlterTableStmt):
         table = _rel(stmt.relation)
-        return [_on_table(created, table, _alter(table, cmd)) for cmd in stmt.cmds or ()]
+        return [_on(created, table, "altered", f"table {table}", *_alter(cmd)) for cmd in stmt.cmds or ()]
     if isinstance(stmt, ast.DropStmt):
         return _drop(stmt, created)
     if isinstance(stmt, ast.RenameStmt):
         kind = enums.ObjectType(stmt.renameType).name.removeprefix("OBJECT_").lower().replace("_", " ")
         target = _rel(stmt.relation) if stmt.relation else ".".join(getattr(p, "sval", str(p)) for p in
                                                                    _parts(stmt.object or ()))
-        return [_on_table(created, target, Effect("altered", f"{kind} {target}", f"renames it to {stmt.newname}",
-                                                  ACCESS_EXCLUSIVE, "breaks every caller that uses the old name"))]
+        return [_on(created, target, "altered", f"{kind} {target}", f"renames it to {stmt.newname}", hazards.RENAME)]
     if isinstance(stmt, ast.LockStmt):
-        mode = LOCK_MODES.get(stmt.mode, UNKNOWN)
-        return [_on_table(created, _rel(r), Effect("other", f"table {_rel(r)}", f"LOCK TABLE IN {mode} MODE", mode,
-                                                   "held until the migration's transaction ends"))
+        hazard = hazards.explicit_lock(stmt.mode)
+        return [_on(created, _rel(r), "other", f"table {_rel(r)}", f"LOCK TABLE IN {hazard.lock_text} MODE", hazard)
                 for r in stmt.relations]
     if isinstance(stmt, (ast.UpdateStmt, ast.DeleteStmt)):
         table = _rel(stmt.relation)
         verb = "updates" if isinstance(stmt, ast.UpdateStmt) else "deletes"
-        note = f"{verb} every row (no WHERE)" if stmt.whereClause is None else f"{verb} the rows its WHERE selects"
-        return [_on_table(created, table, Effect("changed data", f"table {table}", f"{verb} rows",
-                                                 "ROW EXCLUSIVE (and row locks on every row it changes)", note))]
+        return [_on(created, table, "changed data", f"table {table}", f"{verb} rows",
+                    hazards.write_rows(stmt.whereClause is None, verb))]
     if isinstance(stmt, ast.InsertStmt):
         table = _rel(stmt.relation)
-        return [Effect("changed data", f"table {table}", "inserts rows", "ROW EXCLUSIVE")]
+        return [Effect("changed data", f"table {table}", "inserts rows", hazards.INSERT)]
     if isinstance(stmt, ast.TruncateStmt):
-        return [_on_table(created, _rel(r), Effect("changed data", f"table {_rel(r)}", "empties the table",
-                                                   ACCESS_EXCLUSIVE, "data loss: every row goes"))
+        return [_on(created, _rel(r), "changed data", f"table {_rel(r)}", "empties the table", hazards.TRUNCATE)
                 for r in stmt.relations]
     if isinstance(stmt, ast.CreatePolicyStmt):
         table = _rel(stmt.table)
-        return [_on_table(created, table, Effect("created", f"policy {stmt.policy_name} on {table}",
-                                                 "creates a policy", ACCESS_EXCLUSIVE))]
+        return [_on(created, table, "created", f"policy {stmt.policy_name} on {table}", "creates a policy",
+                    hazards.POLICY)]
     if isinstance(stmt, ast.CreateTrigStmt):
         table = _rel(stmt.relation)
-        return [_on_table(created, table, Effect("created", f"trigger {stmt.trigname} on {table}",
-                                                 "creates a trigger", "SHARE ROW EXCLUSIVE"))]
+        return [_on(created, table, "created", f"trigger {stmt.trigname} on {table}", "creates a trigger",
+                    hazards.TRIGGER)]
+    no_lock = Hazard(None)
     if isinstance(stmt, ast.CreateExtensionStmt):
-        return [Effect("created", f"extension {stmt.extname}", "creates the extension (if missing)", NO_TABLE_LOCK)]
+        return [Effect("created", f"extension {stmt.extname}", "creates the extension (if missing)", no_lock)]
     if isinstance(stmt, ast.CreateSchemaStmt):
-        return [Effect("created", f"schema {stmt.schemaname}", "creates a schema", NO_TABLE_LOCK)]
+        return [Effect("created", f"schema {stmt.schemaname}", "creates a schema", no_lock)]
     if isinstance(stmt, ast.CreateFunctionStmt):
         name = ".".join(part.sval for part in stmt.funcname)
-        return [Effect("created", f"function {name}", "creates or replaces a function", NO_TABLE_LOCK)]
+        return [Effect("created", f"function {name}", "creates or replaces a function", no_lock)]
     if isinstance(stmt, ast.DoStmt):
-        return [Effect("other", "DO block", "runs procedural code (effects not analysed)", UNKNOWN)]
+        return [Effect("other", "DO block", "runs procedural code (effects not analysed)", hazards.NOT_ANALYSED)]
     if isinstance(stmt, (ast.GrantStmt, ast.CommentStmt)):
         return [Effect("altered", "privileges" if isinstance(stmt, ast.GrantStmt) else "comment",
-                       "changes the catalog only", NO_TABLE_LOCK)]
-    return [Effect("other", type(stmt).__name__, "not analysed", UNKNOWN)]
+                       "changes the catalog only", no_lock)]
+    return [Effect("other", type(stmt).__name__, "not analysed", hazards.NOT_ANALYSED)]
 
 
 def _drop(stmt, created: set[str]) -> list[Effect]:
     kind = enums.ObjectType(stmt.removeType).name.removeprefix("OBJECT_").lower().replace("_", " ")
     if kind in ("function", "procedure", "aggregate", "routine"):
-        return [Effect("dropped", f"{kind} {_signature(obj)}", f"drops the {kind}", "none on tables",
-                       "breaks every caller that still uses it") for obj in stmt.objects]
+        return [Effect("dropped", f"{kind} {_signature(obj)}", f"drops the {kind}", hazards.DROP_ROUTINE)
+                for obj in stmt.objects]
     parts = [[getattr(part, "sval", str(part)) for part in _parts(obj)] for obj in stmt.objects]
     if kind in ("policy", "trigger"):  # DROP POLICY p ON t: the name's last part, then its table
-        lock = ACCESS_EXCLUSIVE if kind == "policy" else "SHARE ROW EXCLUSIVE"
+        hazard = hazards.POLICY if kind == "policy" else hazards.TRIGGER
         tables = [".".join(p[:-1]) if len(p) > 2 else f"public.{p[0]}" for p in parts]
-        return [_on_table(created, table, Effect("dropped", f"{kind} {p[-1]} on {table}", f"drops the {kind}", lock))
+        return [_on(created, table, "dropped", f"{kind} {p[-1]} on {table}", f"drops the {kind}", hazard)
                 for p, table in zip(parts, tables)]
-    names = [".".join(p) for p in parts]
-    lock = "SHARE UPDATE EXCLUSIVE" if stmt.concurrent else (
-        ACCESS_EXCLUSIVE if kind in ("table", "index", "view", "materialized view") else "none on tables")
-    return [Effect("dropped", f"{kind} {n}", f"drops the {kind}", lock,
-                   "data loss: the rows go with it" if kind == "table" else "") for n in names]
+    if stmt.concurrent:
+        hazard = hazards.DROP_INDEX_CONCURRENTLY
+    elif kind == "table":
+        hazard = hazards.DROP_TABLE
+    else:
+        hazard = hazards.DROP_RELATION if kind in ("index", "view", "materialized view") else Hazard(None)
+    return [Effect("dropped", f"{kind} {'.'.join(p)}", f"drops the {kind}", hazard) for p in parts]
 
 
-def _alter(table: str, cmd) -> Effect:
+def _alter(cmd) -> tuple[str, Hazard]:
+    """(what it does, its hazard) for one ALTER TABLE subcommand."""
     subtype = enums.AlterTableType(cmd.subtype).name
     if subtype == "AT_AddConstraint" and isinstance(cmd.def_, ast.Constraint):
         constr = enums.ConstrType(cmd.def_.contype).name
-        what, lock, note = CONSTRAINT.get(constr, ("adds a constraint {name}", ACCESS_EXCLUSIVE, ""))
+        hazard = hazards.CONSTRAINT.get(constr, hazards.CONSTRAINT_OTHER)
         if getattr(cmd.def_, "skip_validation", False):
-            note = "NOT VALID: no scan now (VALIDATE CONSTRAINT later)"
-        return Effect("altered", f"table {table}", what.format(name=cmd.def_.conname or ""), lock, note)
+            hazard = Hazard(hazard.lock, lock_note=hazard.lock_note, note=hazards.NOT_VALID_NOTE)
+        return CONSTRAINT_WHAT.get(constr, "adds a constraint {name}").format(name=cmd.def_.conname or ""), hazard
     if subtype == "AT_AddColumn" and isinstance(cmd.def_, ast.ColumnDef):
-        what, lock, note = ALTER_TABLE[subtype]
-        return Effect("altered", f"table {table}", what.format(name=cmd.def_.colname), lock, note)
-    if subtype not in ALTER_TABLE:
-        return Effect("altered", f"table {table}", subtype.removeprefix("AT_"), f"{ACCESS_EXCLUSIVE} (at most)")
-    what, lock, note = ALTER_TABLE[subtype]
-    return Effect("altered", f"table {table}", what.format(name=cmd.name or ""), lock, note)
+        return ALTER_WHAT[subtype].format(name=cmd.def_.colname), hazards.ALTER_TABLE[subtype]
+    if subtype not in hazards.ALTER_TABLE:
+        return subtype.removeprefix("AT_"), hazards.ALTER_TABLE_OTHER
+    return ALTER_WHAT[subtype].format(name=cmd.name or ""), hazards.ALTER_TABLE[subtype]
 
 
-def _on_table(created: set[str], table: str, effect: Effect) -> Effect:
-    if table in created:
-        return Effect(effect.action, effect.object, effect.what, effect.lock, NEW_TABLE)
-    return effect
+def _on(created: set[str], table: str, action: str, obj: str, what: str, hazard: Hazard) -> Effect:
+    return Effect(action, obj, what, hazard, on_new_table=table in created)
 
 
 def _constraints(stmt):

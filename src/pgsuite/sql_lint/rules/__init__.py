@@ -4,9 +4,10 @@ A rule module holds its documentation (the docstring: the first line is its titl
 ("error" refuses a deploy, "warning" is shown), FIX, a FAILING and a PASSING example (whole
 migration files; tests run both) and `check(statement, context)`, which yields (message,
 table) pairs. Rules see every statement the same way, at top level or inside a DO block or a
-function body (lint/statements.py). WORK (optional) says what the statement does to the whole
-table: "scan" (reads every row) or "rewrite" (writes every row anew and rebuilds the indexes);
-with a target, the finding then says how much that is.
+function body (sql_lint/statements.py). HAZARD (optional) is the statement's entry in the one
+hazard model (pgsuite/hazards.py: lock, what waits, scan or rewrite, data loss, broken callers):
+the rule's message takes its lock words from it, and with a target the finding says how much
+of the table its work reads or rewrites.
 """
 
 import pkgutil
@@ -18,6 +19,7 @@ from typing import Callable
 
 from pglast import ast, enums
 
+from ...hazards import Hazard
 from ..statements import SqlFile, Statement
 
 RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")
@@ -57,7 +59,12 @@ class Rule:
     failing: str
     passing: str
     check: Callable[[Statement, Context], object]
-    work: str | None = None  # "scan" or "rewrite"
+    hazard: Hazard | None = None
+
+    @property
+    def work(self) -> str | None:
+        """"scan" or "rewrite": how sql_lint/sizes sizes the finding on a live table."""
+        return self.hazard.work.sizing if self.hazard else None
 
 
 @cache
@@ -72,7 +79,7 @@ def rules() -> tuple[Rule, ...]:
         found.append(Rule(id=f"{match.group(1).upper()}_{match.group(2)}", title=doc.splitlines()[0].rstrip("."),
                           doc=doc, level=loaded.LEVEL, fix=loaded.FIX, failing=loaded.FAILING,
                           passing=loaded.PASSING, check=loaded.check,
-                          work=getattr(loaded, "WORK", None)))
+                          hazard=getattr(loaded, "HAZARD", None)))
     return tuple(sorted(found, key=lambda r: r.id))
 
 

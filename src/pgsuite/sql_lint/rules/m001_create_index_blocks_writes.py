@@ -9,9 +9,10 @@ migration (or deployment) is exempt: nobody can be waiting on it.
 
 from pglast import ast
 
+from ... import hazards
 from . import qualified
 
-WORK = "scan"
+HAZARD = hazards.CREATE_INDEX
 LEVEL = "error"
 FIX = "Use CREATE INDEX CONCURRENTLY, alone in a migration marked `-- transactional: false`."
 FAILING = "CREATE INDEX idx_appointments_notes ON public.appointments (notes);\n"
@@ -23,5 +24,5 @@ def check(statement, context):
     node = statement.node
     if isinstance(node, ast.IndexStmt) and not node.concurrent and context.existing(qualified(node.relation)):
         table = qualified(node.relation)
-        yield (f"CREATE INDEX {node.idxname or ''} without CONCURRENTLY holds SHARE on {table}: "
-               "writes wait until the index is built"), table
+        yield (f"CREATE INDEX {node.idxname or ''} without CONCURRENTLY holds {HAZARD.lock.label} on {table}: "
+               f"{HAZARD.lock.waits} wait until the index is built"), table

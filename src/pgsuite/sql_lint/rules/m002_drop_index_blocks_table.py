@@ -9,6 +9,9 @@ exempt.
 
 from pglast import ast, enums
 
+from ... import hazards
+
+HAZARD = hazards.DROP_RELATION
 LEVEL = "error"
 FIX = "Use DROP INDEX CONCURRENTLY, alone in a migration marked `-- transactional: false`."
 FAILING = "DROP INDEX public.idx_appointments_service;\n"
@@ -23,5 +26,5 @@ def check(statement, context):
             parts = [p.sval for p in (obj if isinstance(obj, (list, tuple)) else [obj])]
             name = ".".join(parts if len(parts) > 1 else ["public", *parts])
             if name not in context.new_indexes:
-                yield (f"DROP INDEX {name} without CONCURRENTLY holds ACCESS EXCLUSIVE on its table: "
-                       "reads and writes wait"), name
+                yield (f"DROP INDEX {name} without CONCURRENTLY holds {HAZARD.lock.label} on its table: "
+                       f"{HAZARD.lock.waits} wait"), name

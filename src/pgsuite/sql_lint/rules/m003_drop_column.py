@@ -7,8 +7,10 @@ column in a release first, deploy that, then drop it.
 
 from pglast import enums
 
+from ... import hazards
 from . import altered
 
+HAZARD = hazards.ALTER_TABLE["AT_DropColumn"]
 LEVEL = "error"
 FIX = ("Stop reading and writing the column in a release of its own first; drop it once nothing uses it, "
        "with --allow-unsafe and the reason.")

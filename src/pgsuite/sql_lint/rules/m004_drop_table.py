@@ -6,6 +6,9 @@ created earlier in the same migration is exempt.
 
 from pglast import ast, enums
 
+from ... import hazards
+
+HAZARD = hazards.DROP_TABLE
 LEVEL = "error"
 FIX = "Stop using the table in a release first; drop it later, with --allow-unsafe and the reason (and a backup)."
 FAILING = "DROP TABLE public.appointment_audit_log;\n"

@@ -7,9 +7,10 @@ rebuilds its indexes while reads and writes wait. Callers that rely on the old t
 
 from pglast import enums
 
+from ... import hazards
 from . import altered
 
-WORK = "rewrite"
+HAZARD = hazards.ALTER_TABLE["AT_AlterColumnType"]
 LEVEL = "error"
 FIX = ("Add a column of the new type, backfill it in batches, switch the callers, then drop the old one; "
        "or, for a binary-compatible change, suppress this with the reason.")
@@ -19,5 +20,5 @@ PASSING = "ALTER TABLE public.customers ADD COLUMN phone_e164 varchar(20);\n"
 
 def check(statement, context):
     for table, cmd in altered(statement, context, enums.AlterTableType.AT_AlterColumnType):
-        yield (f"changes the type of column {cmd.name} of {table}: ACCESS EXCLUSIVE, and a rewrite of the "
+        yield (f"changes the type of column {cmd.name} of {table}: {HAZARD.lock.label}, and a rewrite of the "
                "table and its indexes unless the types are binary-compatible"), table

@@ -8,9 +8,10 @@ a later migration (SHARE UPDATE EXCLUSIVE: writes go on), then SET NOT NULL.
 
 from pglast import enums
 
+from ... import hazards
 from . import altered
 
-WORK = "scan"
+HAZARD = hazards.ALTER_TABLE["AT_SetNotNull"]
 LEVEL = "error"
 FIX = ("ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT in the next migration; "
        "then SET NOT NULL, which uses it instead of scanning.")
@@ -21,5 +22,5 @@ PASSING = ("ALTER TABLE public.customers\n"
 
 def check(statement, context):
     for table, cmd in altered(statement, context, enums.AlterTableType.AT_SetNotNull):
-        yield (f"SET NOT NULL on {table}.{cmd.name} scans the whole table under ACCESS EXCLUSIVE: "
-               "reads and writes wait"), table
+        yield (f"SET NOT NULL on {table}.{cmd.name} scans the whole table under {HAZARD.lock.label}: "
+               f"{HAZARD.lock.waits} wait"), table

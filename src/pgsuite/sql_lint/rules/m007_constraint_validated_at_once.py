@@ -8,9 +8,10 @@ takes only SHARE UPDATE EXCLUSIVE.
 
 from pglast import enums
 
+from ... import hazards
 from . import added_constraints
 
-WORK = "scan"
+HAZARD = hazards.CONSTRAINT["CONSTR_CHECK"]
 LEVEL = "error"
 FIX = "ADD CONSTRAINT ... NOT VALID now; ALTER TABLE ... VALIDATE CONSTRAINT in a later migration."
 FAILING = ("ALTER TABLE public.appointments\n"
@@ -18,10 +19,11 @@ FAILING = ("ALTER TABLE public.appointments\n"
 PASSING = ("ALTER TABLE public.appointments\n"
            "    ADD CONSTRAINT appointments_notes_length CHECK (length(notes) < 10000) NOT VALID;\n")
 CHECKED = {enums.ConstrType.CONSTR_CHECK: "CHECK", enums.ConstrType.CONSTR_FOREIGN: "FOREIGN KEY"}
+HAZARDS = {kind: hazards.CONSTRAINT[kind.name] for kind in CHECKED}
 
 
 def check(statement, context):
     for table, constraint in added_constraints(statement, context, CHECKED):
         if not constraint.skip_validation:
             yield (f"adds {CHECKED[constraint.contype]} {constraint.conname or ''} to {table} without NOT VALID: "
-                   "every row is checked at once while writes wait"), table
+                   f"every row is checked at once while {HAZARDS[constraint.contype].lock.waits} wait"), table

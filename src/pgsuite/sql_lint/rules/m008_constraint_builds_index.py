@@ -7,9 +7,10 @@ constraint USING INDEX, which only takes the lock for a moment.
 
 from pglast import enums
 
+from ... import hazards
 from . import added_constraints
 
-WORK = "scan"
+HAZARD = hazards.CONSTRAINT["CONSTR_UNIQUE"]
 LEVEL = "error"
 FIX = ("CREATE UNIQUE INDEX CONCURRENTLY first; then ALTER TABLE ... ADD CONSTRAINT name "
        "PRIMARY KEY/UNIQUE USING INDEX index_name.")
@@ -24,4 +25,4 @@ def check(statement, context):
     for table, constraint in added_constraints(statement, context, BUILDS):
         if not constraint.indexname:
             yield (f"adds {BUILDS[constraint.contype]} {constraint.conname or ''} to {table}: its index is built "
-                   "under ACCESS EXCLUSIVE while reads and writes wait"), table
+                   f"under {HAZARD.lock.label} while {HAZARD.lock.waits} wait"), table

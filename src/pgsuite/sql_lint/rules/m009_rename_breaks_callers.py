@@ -8,8 +8,10 @@ the old name.
 
 from pglast import ast, enums
 
+from ... import hazards
 from . import qualified
 
+HAZARD = hazards.RENAME
 LEVEL = "error"
 FIX = "Add the new name beside the old (a view or a wrapper), move every caller, then remove the old name."
 FAILING = "ALTER TABLE public.customers RENAME COLUMN phone TO phone_number;\n"

@@ -8,9 +8,10 @@ EXCLUSIVE while reads and writes wait.
 
 from pglast import ast, enums
 
+from ... import hazards
 from . import altered
 
-WORK = "rewrite"
+HAZARD = hazards.ALTER_TABLE["AT_AddColumn"]
 LEVEL = "error"
 FIX = ("Add the column without a default (or with a constant one), set the volatile default afterwards "
        "(ALTER COLUMN ... SET DEFAULT applies to new rows only), and backfill existing rows in batches.")
@@ -27,7 +28,7 @@ def check(statement, context):
         why = _rewrite(cmd.def_) if isinstance(cmd.def_, ast.ColumnDef) else ""
         if why:
             yield (f"adds column {cmd.def_.colname} to {table} with {why}: every row is rewritten while "
-                   "reads and writes wait"), table
+                   f"{HAZARD.lock.waits} wait"), table
 
 
 def _rewrite(column) -> str:

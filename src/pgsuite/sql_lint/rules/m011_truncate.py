@@ -6,8 +6,10 @@ rollback file. A table created earlier in the same migration is exempt.
 
 from pglast import ast
 
+from ... import hazards
 from . import qualified
 
+HAZARD = hazards.TRUNCATE
 LEVEL = "error"
 FIX = "Delete what must go with a WHERE, in batches, or keep a copy first; if emptying is the intent, say so with --allow-unsafe."
 FAILING = "TRUNCATE public.webhook_delivery_log;\n"

@@ -7,9 +7,10 @@ belong in batches.
 
 from pglast import ast
 
+from ... import hazards
 from . import qualified
 
-WORK = "rewrite"
+HAZARD = hazards.write_rows(every_row=True, verb="writes")
 LEVEL = "warning"
 FIX = "Write the rows in batches (by key ranges), each in its own transaction, or add the WHERE that was meant."
 FAILING = "UPDATE public.appointments SET notes = '';\n"
