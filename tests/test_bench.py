@@ -153,10 +153,12 @@ def test_a_check_that_fails_after_a_case_fails_the_bench(db, project_copy, tmp_p
 
 @pytest.mark.parametrize("content,message", [
     (None, "no such workload (this project has: booking, cleanup, contention, locking, metrics, signed_claims)"),
-    ("cases: {one: SELECT 1}\nbaseline: two\n", "baseline: must name one of the cases (one)"),
-    ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "unknown key(s) times"),
-    ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "repeat: a whole number between 1 and 1000000"),
-    ("cases: {one: SELECT 1}\nbaseline: one\nsetup: nope.sql\n", "nope.sql does not exist"),
+    ("cases: {one: SELECT 1}\nbaseline: two\n", "bad.yaml:2: baseline: must name one of the cases (one)"),
+    ("cases: {one: SELECT 1}\nbaseline: one\ntimes: 3\n", "bad.yaml:3: times: unknown key (known: description,"),
+    ("cases: {one: SELECT 1}\nbaseline: one\nrepeat: 0\n", "bad.yaml:3: repeat: a whole number between 1 and 1000000"),
+    ("cases: {one: SELECT 1}\nbaseline: one\nsetup: nope.sql\n", "bad.yaml:3: setup: " + "{bench}/nope.sql does not exist"),
+    ("cases: {one: ''}\nbaseline: one\n", "bad.yaml:1: cases.one: an SQL statement"),
+    ("baseline: one\n", "bad.yaml:1: (document): missing cases"),
 ])
 def test_a_bad_workload_exits_2_before_any_database_work(project_copy, content, message):
     (project_copy.root / "bench").mkdir(exist_ok=True)
@@ -164,6 +166,7 @@ def test_a_bad_workload_exits_2_before_any_database_work(project_copy, content, 
         (project_copy.root / "bench" / "bad.yaml").write_text(content)
     out = pgsuite("--project", str(project_copy.root), "bench", "run", "bad" if content else "nope",
                   "--dsn", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
+    message = message.replace("{bench}", str(project_copy.root / "bench"))
     assert out.returncode == 2 and message in out.stderr, out.stderr
 
 

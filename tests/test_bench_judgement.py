@@ -62,18 +62,22 @@ def test_a_slower_case_is_a_regression_against_the_last_good_run_and_never_becom
     assert other.returncode == 0 and "regressions: not assessed" in other.stdout, other.stderr
 
 
-@pytest.mark.parametrize("thresholds,message", [
-    ("  - {case: three, metric: ratio, at_most: 2}", "thresholds[1]: case: must name one of the cases (one, two)"),
-    ("  - {case: two, metric: speed, at_most: 2}", "thresholds[1]: metric: one of ratio, tps_ratio"),
-    ("  - {case: two, metric: ratio}", "thresholds[1]: exactly one of at_most or at_least, a number"),
-    ("  - {case: two, metric: ratio, at_most: 2, at_least: 1}", "exactly one of at_most or at_least"),
-    ("  - {case: two, metric: ratio, at_most: fast}", "exactly one of at_most or at_least, a number"),
-    ("  - {case: two, metric: tps, at_least: 2, clients: 8}", "clients: 8 is not one of the workload's clients"),
-    ("  - {case: two, metric: ratio, at_most: 2, when: now}", "thresholds[1]: a mapping of case, metric"),
+@pytest.mark.parametrize("thresholds,message", [  # file:line: key: what (the thresholds start at line {first})
+    ("  - {case: three, metric: ratio, at_most: 2}", "tiny.yaml:{first}: thresholds[0].case: must name one of the cases (one, two)"),
+    ("  - {case: two, metric: speed, at_most: 2}", "thresholds[0].metric: expected one of ratio, tps_ratio"),
+    ("  - {case: two, metric: ratio}", "tiny.yaml:{first}: thresholds[0]: exactly one of at_most or at_least, a number"),
+    ("  - {case: two, metric: ratio, at_most: 2, at_least: 1}", "thresholds[0]: exactly one of at_most or at_least"),
+    ("  - {case: two, metric: ratio, at_most: fast}", "thresholds[0].at_most: expected a number (the limit), found a string 'fast'"),
+    ("  - {case: two, metric: tps, at_least: 2, clients: 8}", "thresholds[0].clients: 8 is not one of the workload's clients"),
+    ("  - {case: two, metric: ratio, at_most: 2, when: now}", "thresholds[0].when: unknown key (known: case, metric"),
+    ("  - {case: two, metric: ratio, at_most: 2}\n  - {case: two, metric: ratio, at_most: two}",
+     "tiny.yaml:{second}: thresholds[1].at_most: expected a number"),
 ])
 def test_a_bad_threshold_exits_2_before_any_database_work(project_copy, thresholds, message):
     workload(project_copy, TINY.format(sleep=0) + "thresholds:\n" + thresholds + "\n")
     out = bench(project_copy, "host=127.0.0.1 port=1 dbname=x connect_timeout=1", "tiny")
+    first = TINY.format(sleep=0).count("\n") + 2
+    message = message.format(first=first, second=first + 1)
     assert out.returncode == 2 and message in out.stderr, out.stderr
 
 

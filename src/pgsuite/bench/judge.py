@@ -13,14 +13,27 @@ be thresholds, never regressions.
 
 from dataclasses import dataclass
 
-from ..errors import ConfigError
-
 METRICS = {  # metric: better when lower?
     "ratio": True, "tps_ratio": False, "p50_ms": True, "p95_ms": True, "p99_ms": True, "max_ms": True,
     "tps": False, "writer_max_ms": True,
 }
 COMPARED = ("ratio", "tps_ratio")  # what a regression is judged on
 DEFAULT_TOLERANCE = 0.2
+NUMBER = {"type": "number", "description": "a number (the limit)"}
+THRESHOLDS = {  # the JSON Schema of `thresholds:` in a workload file (bench/workload.py's SCHEMA)
+    "type": ["array", "null"], "description": "a list of {case, metric, at_most | at_least, clients}",
+    "items": {"type": "object", "additionalProperties": False, "required": ["case", "metric"],
+              "description": "a mapping of case, metric, at_most or at_least, and optionally clients",
+              "oneOf": [{"required": ["at_most"], "not": {"required": ["at_least"]}},
+                        {"required": ["at_least"], "not": {"required": ["at_most"]}}],
+              "x-message": "exactly one of at_most or at_least, a number",
+              "properties": {"case": {"type": "string", "description": "the name of one of the cases"},
+                             "metric": {"enum": list(METRICS), "description": "one of " + ", ".join(METRICS)},
+                             "at_most": NUMBER, "at_least": NUMBER,
+                             "clients": {"type": "integer", "description": "one of the workload's client counts"}}},
+}
+TOLERANCE = {"type": "number", "minimum": 0, "exclusiveMaximum": 10,
+             "description": "a fraction such as 0.2 (20 % worse is a regression)"}
 
 
 @dataclass(frozen=True)
@@ -36,36 +49,20 @@ class Threshold:
         return f"{self.case}{where}: {self.metric} {'<=' if self.at_most else '>='} {self.limit:g}"
 
 
-def parse_thresholds(path, data, cases: dict, clients: list[int]) -> list[Threshold]:
-    """The workload file's `thresholds:`, each naming a case, a metric and one limit."""
-    items = data.get("thresholds") or []
-    if not isinstance(items, list):
-        raise ConfigError(f"{path}: thresholds: a list of {{case, metric, at_most | at_least, clients}}")
+def parse_thresholds(data: dict, cases: dict, clients: list[int], wrong) -> list[Threshold]:
+    """The workload file's `thresholds:` (its shape checked by THRESHOLDS), each naming one of its
+    cases and, when it has one, one of its client counts; `wrong(key, message)` words an error."""
     parsed = []
-    for n, item in enumerate(items, 1):
-        where = f"{path}: thresholds[{n}]"
-        if not isinstance(item, dict) or set(item) - {"case", "metric", "at_most", "at_least", "clients"}:
-            raise ConfigError(f"{where}: a mapping of case, metric, at_most or at_least, and optionally clients")
-        if item.get("case") not in cases:
-            raise ConfigError(f"{where}: case: must name one of the cases ({', '.join(cases)})")
-        if item.get("metric") not in METRICS:
-            raise ConfigError(f"{where}: metric: one of {', '.join(METRICS)}")
-        limits = [k for k in ("at_most", "at_least") if k in item]
-        if len(limits) != 1 or isinstance(item[limits[0]], bool) or not isinstance(item[limits[0]], (int, float)):
-            raise ConfigError(f"{where}: exactly one of at_most or at_least, a number")
+    for n, item in enumerate(data.get("thresholds") or []):
+        if item["case"] not in cases:
+            raise wrong(("thresholds", n, "case"), f"must name one of the cases ({', '.join(cases)})")
         count = item.get("clients")
         if count is not None and count not in clients:
-            raise ConfigError(f"{where}: clients: {count} is not one of the workload's clients "
-                              f"({', '.join(map(str, clients)) or 'it runs without pgbench'})")
-        parsed.append(Threshold(item["case"], item["metric"], float(item[limits[0]]), limits[0] == "at_most", count))
+            raise wrong(("thresholds", n, "clients"), f"{count} is not one of the workload's clients "
+                        f"({', '.join(map(str, clients)) or 'it runs without pgbench'})")
+        limit = "at_most" if "at_most" in item else "at_least"
+        parsed.append(Threshold(item["case"], item["metric"], float(item[limit]), limit == "at_most", count))
     return parsed
-
-
-def parse_tolerance(path, data) -> float:
-    tolerance = data.get("regression_tolerance", DEFAULT_TOLERANCE)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 10:
-        raise ConfigError(f"{path}: regression_tolerance: a fraction such as 0.2 (20 % worse is a regression)")
-    return float(tolerance)
 
 
 def judge_thresholds(thresholds: list[Threshold], cases: list[dict], overridden: list[str] = ()) -> list[dict]:

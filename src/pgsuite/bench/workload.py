@@ -54,8 +54,34 @@ from ..migrate import runner
 from ..project import Project
 from ..server import client_program
 
-KEYS = {"description", "setup", "settings", "repeat", "fresh", "writer", "baseline", "cases", "check", "clients",
-        "duration", "max_tries", "thresholds", "regression_tolerance"}
+SQL = {"type": "string", "pattern": r"\S", "description": "an SQL statement"}
+SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["cases", "baseline"],
+    "description": "a workload: a mapping of cases, baseline and settings (see `pgsuite bench run --help`)",
+    "properties": {
+        "description": {"type": "string", "description": "one line"},
+        "setup": {"type": ["string", "array", "null"], "items": {"type": "string"},
+                  "description": "a file name or a list of them"},
+        "settings": {"type": ["object", "null"], "additionalProperties": {"type": ["string", "number", "boolean"]},
+                     "description": "a mapping of names to values"},
+        "repeat": {"type": "integer", "minimum": 1, "maximum": 1_000_000,
+                   "description": "a whole number between 1 and 1000000"},
+        "fresh": {"type": "boolean", "description": "true or false"},
+        "writer": SQL, "check": SQL,
+        "baseline": {"type": "string", "description": "the name of one of the cases"},
+        "cases": {"type": "object", "minProperties": 1, "additionalProperties": SQL,
+                  "description": "a mapping of names to SQL statements"},
+        "clients": {"type": ["array", "null"], "items": {"type": "integer", "minimum": 1, "maximum": 1000,
+                                                          "description": "a client count between 1 and 1000"},
+                    "description": "a list of client counts between 1 and 1000"},
+        "duration": {"type": "integer", "minimum": 1, "maximum": 3600,
+                     "description": "seconds, a whole number between 1 and 3600"},
+        "max_tries": {"type": "integer", "minimum": 1, "maximum": 1000,
+                      "description": "a whole number between 1 and 1000"},
+        "thresholds": bench_judge.THRESHOLDS,
+        "regression_tolerance": bench_judge.TOLERANCE,
+    },
+}
 SEQUENCE = "pgsuite_bench_i"  # the numbers of pgbench's transactions
 
 
@@ -105,48 +131,35 @@ def names(project: Project) -> list[str]:
 
 def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     """bench/NAME.yaml of the project (or a path to a workload file), validated."""
-    from ..verify import yamlfile  # plain data only: no tags, no alias bombs
+    from .. import yamlfile
 
     path = Path(name) if name.endswith((".yaml", ".yml")) else project.root / "bench" / f"{name}.yaml"
     if not path.is_file():
         known = names(project)
         raise ConfigError(f"{path}: no such workload" + (f" (this project has: {', '.join(known)})" if known else ""))
-    data, _ = yamlfile.load(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a workload is a mapping")
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
-    cases = data.get("cases")
-    if not isinstance(cases, dict) or not cases or not all(isinstance(v, str) and v.strip() for v in cases.values()):
-        raise ConfigError(f"{path}: cases: a mapping of names to SQL statements")
-    if data.get("baseline") not in cases:
-        raise ConfigError(f"{path}: baseline: must name one of the cases ({', '.join(cases)})")
+    data, lines = yamlfile.load_valid(path, SCHEMA)
+
+    def wrong(key: tuple, message: str) -> ConfigError:
+        return yamlfile.error_at(path, lines, key, message)
+
+    cases = data["cases"]
+    if data["baseline"] not in cases:
+        raise wrong(("baseline",), f"must name one of the cases ({', '.join(cases)})")
     count = repeat if repeat is not None else data.get("repeat", 100)
-    if not isinstance(count, int) or not 1 <= count <= 1_000_000:
-        raise ConfigError(f"{path}: repeat: a whole number between 1 and 1000000")
     setup = data.get("setup") or []
     setup = [setup] if isinstance(setup, str) else setup
-    if not isinstance(setup, list) or not all(isinstance(f, str) for f in setup):
-        raise ConfigError(f"{path}: setup: a file name or a list of them")
     for name in setup:
         if not (path.parent / name).is_file():
-            raise ConfigError(f"{path}: setup: {path.parent / name} does not exist")
+            raise wrong(("setup",), f"{path.parent / name} does not exist")
     clients = data.get("clients") or []
-    if not isinstance(clients, list) or not all(isinstance(c, int) and 1 <= c <= 1000 for c in clients):
-        raise ConfigError(f"{path}: clients: a list of client counts between 1 and 1000")
     duration = data.get("duration", 10)
-    if not isinstance(duration, int) or not 1 <= duration <= 3600:
-        raise ConfigError(f"{path}: duration: seconds, a whole number between 1 and 3600")
     max_tries = data.get("max_tries", 1)
-    if not isinstance(max_tries, int) or not 1 <= max_tries <= 1000:
-        raise ConfigError(f"{path}: max_tries: a whole number between 1 and 1000")
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
                     repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
                     check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries,
-                    thresholds=bench_judge.parse_thresholds(path, data, cases, clients),
-                    regression_tolerance=bench_judge.parse_tolerance(path, data))
+                    thresholds=bench_judge.parse_thresholds(data, cases, clients, wrong),
+                    regression_tolerance=float(data.get("regression_tolerance", bench_judge.DEFAULT_TOLERANCE)))
 
 
 def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:

@@ -22,10 +22,52 @@ from pathlib import Path
 
 from ..errors import ConfigError
 
-TARGET_KEYS = {"name", "dsn", "dsn_env", "labels", "standbys"}
-WAVE_KEYS = {"name", "targets", "labels", "parallel"}
 DEFAULT_PARALLEL = 4
 DEFAULT_STANDBY_TIMEOUT = 60
+
+NAME = {"type": "string", "pattern": r"^[^/]*[^/\s][^/]*$", "description": "a non-empty name without '/'"}
+ONE_DSN = {  # a target or a standby: its connection string, written out or in an environment variable
+    "oneOf": [{"required": ["dsn"], "not": {"required": ["dsn_env"]}},
+              {"required": ["dsn_env"], "not": {"required": ["dsn"]}}],
+    "x-message": "exactly one of dsn or dsn_env",
+}
+DSN = {"type": "string", "pattern": r"\S", "description": "a connection string"}
+DSN_ENV = {"type": "string", "pattern": r"^\S+$", "description": "the name of an environment variable"}
+PARALLEL = {"type": "integer", "minimum": 1, "maximum": 64,
+            "description": "a whole number of targets at once, between 1 and 64"}
+LABELS = {"type": ["object", "null"], "additionalProperties": {"type": ["string", "number", "boolean"]},
+          "description": "a mapping such as {region: eu}"}
+SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["targets"],
+    "description": "a mapping of targets, and optionally waves, parallel, standby_timeout",
+    "properties": {
+        "targets": {"type": "array", "minItems": 1, "description": "a list of {name, dsn | dsn_env, labels}",
+                    "items": {"type": "object", "additionalProperties": False, "required": ["name"], **ONE_DSN,
+                              "description": "a mapping of name, dsn or dsn_env, labels, standbys",
+                              "properties": {
+                                  "name": NAME, "dsn": DSN, "dsn_env": DSN_ENV, "labels": LABELS,
+                                  "standbys": {"type": ["array", "null"], "description": "a list of {name, dsn | dsn_env}",
+                                               "items": {"type": "object", "additionalProperties": False,
+                                                         "required": ["name"], **ONE_DSN,
+                                                         "description": "a mapping of name, and dsn or dsn_env",
+                                                         "properties": {"name": NAME, "dsn": DSN,
+                                                                        "dsn_env": DSN_ENV}}}}}},
+        "waves": {"type": "array", "minItems": 1, "description": "a list of {name, targets | labels, parallel}",
+                  "items": {"type": "object", "additionalProperties": False, "required": ["name"],
+                            "description": "a mapping with a name, and targets or labels (and parallel)",
+                            "oneOf": [{"required": ["targets"]}, {"required": ["labels"]}],
+                            "x-message": "exactly one of targets (names) or labels",
+                            "properties": {
+                                "name": NAME, "parallel": PARALLEL,
+                                "targets": {"type": "array", "items": {"type": "string"},
+                                            "description": "a list of target names"},
+                                "labels": {**LABELS, "type": "object", "minProperties": 1,
+                                           "description": "a mapping such as {tier: canary}"}}}},
+        "parallel": PARALLEL,
+        "standby_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600,
+                            "description": "seconds, more than 0 and at most 3600"},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -61,111 +103,69 @@ class Fleet:
 
 
 def load(path: str | Path, environ=os.environ) -> Fleet:
-    from ..verify import yamlfile  # plain data only: no tags, no alias bombs
+    """The fleet file, validated whole (its JSON Schema, then names and waves) before any target is touched."""
+    from .. import yamlfile
 
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no such fleet file")
-    data, _ = yamlfile.load(path)
-    if not isinstance(data, dict) or set(data) - {"targets", "waves", "parallel", "standby_timeout"}:
-        raise ConfigError(f"{path}: a fleet file is a mapping of targets, and optionally waves, parallel, "
-                          "standby_timeout")
-    parallel = _parallel(path, "parallel", data.get("parallel", DEFAULT_PARALLEL))
+    data, lines = yamlfile.load_valid(path, SCHEMA)
+
+    def wrong(key: tuple, message: str) -> ConfigError:
+        return yamlfile.error_at(path, lines, key, message)
+
+    parallel = data.get("parallel", DEFAULT_PARALLEL)
     timeout = data.get("standby_timeout", DEFAULT_STANDBY_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
-        raise ConfigError(f"{path}: standby_timeout: seconds, more than 0 and at most 3600")
-    targets = _targets(path, data.get("targets"), environ)
-    waves_data = data.get("waves")
-    if waves_data is None:
+    targets = _targets(data["targets"], environ, wrong)
+    if "waves" not in data:
         return Fleet(path, (Wave("all", tuple(targets), parallel),), timeout)
-    if not isinstance(waves_data, list) or not waves_data:
-        raise ConfigError(f"{path}: waves: a list of {{name, targets | labels, parallel}}")
     by_name = {t.name: t for t in targets}
     placed: dict[str, str] = {}
     waves = []
-    for n, wave in enumerate(waves_data, 1):
-        where = f"{path}: waves[{n}]"
-        if not isinstance(wave, dict) or set(wave) - WAVE_KEYS or not isinstance(wave.get("name"), str):
-            raise ConfigError(f"{where}: a mapping with a name, and targets or labels (and parallel)")
-        if ("targets" in wave) == ("labels" in wave):
-            raise ConfigError(f"{where} ({wave['name']}): exactly one of targets (names) or labels")
+    for n, wave in enumerate(data["waves"]):
         if "targets" in wave:
-            names = wave["targets"]
-            if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
-                raise ConfigError(f"{where} ({wave['name']}): targets: a list of target names")
-            unknown = [x for x in names if x not in by_name]
+            unknown = [x for x in wave["targets"] if x not in by_name]
             if unknown:
-                raise ConfigError(f"{where} ({wave['name']}): unknown target(s) {', '.join(unknown)}")
-            members = [by_name[x] for x in names]
+                raise wrong(("waves", n, "targets"), f"unknown target(s) {', '.join(unknown)}")
+            members = [by_name[x] for x in wave["targets"]]
         else:
             labels = wave["labels"]
-            if not isinstance(labels, dict) or not labels:
-                raise ConfigError(f"{where} ({wave['name']}): labels: a mapping such as {{tier: canary}}")
             members = [t for t in targets if all(str(t.labels.get(k)) == str(v) for k, v in labels.items())]
             if not members:
-                raise ConfigError(f"{where} ({wave['name']}): no target has the labels {labels}")
+                raise wrong(("waves", n, "labels"), f"no target has the labels {labels}")
         for t in members:
             if t.name in placed:
-                raise ConfigError(f"{where} ({wave['name']}): target {t.name} is already in wave {placed[t.name]}")
+                raise wrong(("waves", n), f"target {t.name} is already in wave {placed[t.name]}")
             placed[t.name] = wave["name"]
-        waves.append(Wave(wave["name"], tuple(members),
-                          _parallel(where, "parallel", wave.get("parallel", parallel))))
+        waves.append(Wave(wave["name"], tuple(members), wave.get("parallel", parallel)))
     missing = [t.name for t in targets if t.name not in placed]
     if missing:
-        raise ConfigError(f"{path}: waves: target(s) in no wave: {', '.join(missing)}")
+        raise wrong(("waves",), f"target(s) in no wave: {', '.join(missing)}")
     return Fleet(path, tuple(waves), timeout)
 
 
-def _targets(path: Path, items, environ) -> list[FleetTarget]:
-    if not isinstance(items, list) or not items:
-        raise ConfigError(f"{path}: targets: a list of {{name, dsn | dsn_env, labels}}")
+def _targets(items: list, environ, wrong) -> list[FleetTarget]:
+    """The targets and their standbys; a name is used once in the whole file (runs are filed by it)."""
     targets, seen = [], set()
-    for n, item in enumerate(items, 1):
-        where = f"{path}: targets[{n}]"
-        if not isinstance(item, dict) or set(item) - TARGET_KEYS:
-            raise ConfigError(f"{where}: a mapping of {', '.join(sorted(TARGET_KEYS))}")
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip() or "/" in name:
-            raise ConfigError(f"{where}: name: a non-empty name without '/'")
-        if name in seen:
-            raise ConfigError(f"{where}: name: {name} is used twice")
-        seen.add(name)
-        dsn = _dsn(f"{where} ({name})", item, environ)
-        labels = item.get("labels") or {}
-        if not isinstance(labels, dict):
-            raise ConfigError(f"{where} ({name}): labels: a mapping such as {{region: eu}}")
-        standbys = item.get("standbys") or []
-        if not isinstance(standbys, list):
-            raise ConfigError(f"{where} ({name}): standbys: a list of {{name, dsn | dsn_env}}")
+    for n, item in enumerate(items):
+        if item["name"] in seen:
+            raise wrong(("targets", n, "name"), f"{item['name']} is used twice")
+        seen.add(item["name"])
         found = []
-        for k, standby in enumerate(standbys, 1):
-            at = f"{where} ({name}): standbys[{k}]"
-            if not isinstance(standby, dict) or set(standby) - {"name", "dsn", "dsn_env"} \
-                    or not isinstance(standby.get("name"), str) or not standby["name"].strip():
-                raise ConfigError(f"{at}: a mapping of name, and dsn or dsn_env")
-            if standby["name"] in seen or "/" in standby["name"]:
-                raise ConfigError(f"{at}: name: {standby['name']} is used twice, or holds '/'")
+        for k, standby in enumerate(item.get("standbys") or []):
+            if standby["name"] in seen:
+                raise wrong(("targets", n, "standbys", k, "name"), f"{standby['name']} is used twice")
             seen.add(standby["name"])
-            found.append(Standby(standby["name"], _dsn(at, standby, environ)))
-        targets.append(FleetTarget(name, dsn, {str(k): str(v) for k, v in labels.items()}, tuple(found)))
+            found.append(Standby(standby["name"], _dsn(("targets", n, "standbys", k), standby, environ, wrong)))
+        labels = {str(key): str(value) for key, value in (item.get("labels") or {}).items()}
+        targets.append(FleetTarget(item["name"], _dsn(("targets", n), item, environ, wrong), labels, tuple(found)))
     return targets
 
 
-def _dsn(where: str, item: dict, environ) -> str:
-    if ("dsn" in item) == ("dsn_env" in item):
-        raise ConfigError(f"{where}: exactly one of dsn or dsn_env")
-    if "dsn_env" in item:
-        dsn = environ.get(str(item["dsn_env"]))
-        if not dsn:
-            raise ConfigError(f"{where}: dsn_env: the environment variable {item['dsn_env']} is not set")
-        return dsn
-    if not isinstance(item["dsn"], str) or not item["dsn"].strip():
-        raise ConfigError(f"{where}: dsn: a connection string")
-    return item["dsn"]
-
-
-def _parallel(where, key: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
-        raise ConfigError(f"{where}: {key}: a whole number of targets at once, between 1 and 64")
-    return value
-
+def _dsn(key: tuple, item: dict, environ, wrong) -> str:
+    if "dsn_env" not in item:
+        return item["dsn"]
+    dsn = environ.get(item["dsn_env"])
+    if not dsn:
+        raise wrong(key + ("dsn_env",), f"the environment variable {item['dsn_env']} is not set")
+    return dsn

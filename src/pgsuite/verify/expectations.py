@@ -113,7 +113,7 @@ def load(verify_dir: Path, expect_file: Path | None = None, cache_dir: Path | No
         content = path.read_bytes()
         data, lines = (cache.get(content) if cache else None) or (None, None)
         if lines is None:
-            from . import yamlfile  # only when a file is parsed (a cached one was already)
+            from .. import yamlfile  # only when a file is parsed (a cached one was already)
 
             data, lines = yamlfile.load(path)
             if data is None:
@@ -131,45 +131,34 @@ def _parsed_cache(folder: Path) -> ContentCache:
     The format is named by the code it is made from (this module, the kinds, the lint and rule
     names): hashing those files costs far less than building the schema (which imports pglast)."""
     package = Path(__file__).resolve().parents[1]
-    salt = [sys.version, *(p.name for p in sorted((package / "lints").glob("*.sql"))),
-            *(p.name for p in sorted((package / "lint" / "rules").glob("m*.py")))]
+    salt = [sys.version, *(p.name for p in sorted((package / "catalog_lint").glob("*.sql"))),
+            *(p.name for p in sorted((package / "sql_lint" / "rules").glob("m*.py")))]
+    if len(salt) == 1:  # the lints and rules moved: a salt without their names would outlive them
+        raise RuntimeError(f"no catalog lints or SQL rules found under {package}")
     for source in [Path(__file__), *sorted((package / "verify" / "kinds").glob("*.py"))]:
         salt.append(source.read_text(encoding="utf-8"))
     return ContentCache(folder, "\0".join(salt).encode())
 
 
 def validate(data, path: Path, lines: dict) -> None:
-    """ConfigError naming file, line and key for the first thing the schema refuses."""
-    import jsonschema  # only when a file is validated (a cached one was already)
+    """ConfigError naming file, line and key for the first thing the expectations schema refuses."""
+    from .. import yamlfile
 
-    validator = jsonschema.Draft202012Validator(document_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (_line(lines, tuple(e.absolute_path)),
-                                                                 list(map(str, e.absolute_path))))
-    if errors:
-        key, message = _explain(errors[0])
-        raise ConfigError(f"{path}:{_line(lines, key)}: {_dotted(key)}: {message}")
+    yamlfile.validate(data, path, lines, document_schema(), _explain)
 
 
-def _explain(error) -> tuple[tuple, str]:
-    """(key path, message) in the words of this format, not of JSON Schema."""
+def _explain(error) -> tuple[tuple, str] | None:
+    """A suppression's errors in its own words; the rest as every YAML input words them."""
     key, schema, value = tuple(error.absolute_path), error.schema, error.instance
-    if error.validator == "additionalProperties":
-        unknown = sorted(set(value) - set(schema.get("properties", {})))[0]
-        return key + (unknown,), f"unknown key (known: {', '.join(schema.get('properties', {}))})"
-    if error.validator == "required":
-        if "suppression" in schema.get("description", ""):
-            return key, schema["description"]
-        return key, "missing " + ", ".join(sorted(set(schema["required"]) - set(value)))
-    parent = error.parent.schema if error.parent else None
+    if error.validator == "required" and "suppression" in schema.get("description", ""):
+        return key, schema["description"]
     if error.validator in ("enum", "pattern") and schema.get("description") == "a known lint":
         return key, f"unknown lint {value!r}"
     if error.validator in ("minLength", "pattern") and key and key[0] == "suppress":
         return key[:2], _suppression_description()
     if error.validator == "type" and key and key[0] == "suppress" and len(key) == 2:
         return key, _suppression_description()
-    expected = schema.get("description") or (parent or {}).get("description") or error.message
-    return key, f"expected {expected}, found {_kind(value)} {value!r}" if error.validator in ("type", "enum") \
-        else f"{expected}: {error.message}"
+    return None
 
 
 def _known_lint_pattern() -> str:
@@ -191,7 +180,7 @@ def load_project(config: Path) -> dict:
 
 
 def _config(config: Path) -> dict:
-    from . import yamlfile
+    from .. import yamlfile
 
     data, lines = yamlfile.load(config)
     if data is None:
@@ -231,7 +220,9 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
             declared.append((f"schemas.{legacy_schema}.{section}", name, (section, name), spec))
     for where, name, key, spec in declared:
         if (where, name) in seen:
-            raise ConfigError(f"{path}:{_line(lines, key)}: {where}.{name} is already declared in "
+            from .. import yamlfile
+
+            raise ConfigError(f"{path}:{yamlfile.line_of(lines, key)}: {where}.{name} is already declared in "
                               f"{seen[(where, name)]}")
         seen[(where, name)] = path
         _section(result.document, where)[name] = spec or {}
@@ -243,21 +234,3 @@ def _section(document: dict, where: str) -> dict:
     for part in where.split("."):
         node = node.setdefault(part, {})
     return node
-
-
-def _line(lines: dict, key: tuple) -> int:
-    while key and key not in lines:
-        key = key[:-1]
-    return lines.get(key, 1)
-
-
-def _dotted(key: tuple) -> str:
-    text = ""
-    for part in key:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(document)"
-
-
-def _kind(value) -> str:
-    return {dict: "a mapping", list: "a list", bool: "a boolean", str: "a string", type(None): "null",
-            int: "an integer"}.get(type(value), type(value).__name__)

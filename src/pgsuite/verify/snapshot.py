@@ -5,7 +5,8 @@ import fnmatch
 from .. import db
 from ..errors import ConfigError
 from . import catalog as catalog_lib
-from . import placeholders, yamlfile
+from .. import yamlfile
+from . import placeholders
 from .expectations import DEFAULT_EXCLUDED_SCHEMAS, DEFAULT_IGNORED_TABLES
 
 HEADER = """\

@@ -1,16 +1,19 @@
-"""YAML with line numbers: every key path of a loaded document maps to its line.
+"""Every YAML input pgsuite reads (expectations, verify/config.yaml, the fleet file, bench
+workloads), one way: parsed as plain data with the line of every key path, then validated by
+its format's JSON Schema; the first thing refused is reported as `file:line: key: what`.
 
-Expectations are data, and data from a file someone else may have written: only plain
-mappings, lists and scalars are accepted. A tag (`!foo`, `!!python/object`), an alias that
+Inputs are data, and data from a file someone else may have written (a pull request's): only
+plain mappings, lists and scalars are accepted. A tag (`!foo`, `!!python/object`), an alias that
 contains itself, or aliases that expand to more than ALIAS_BUDGET nodes (a "billion laughs"
 file of a few hundred bytes) is bad input, named by file and line.
 """
 
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
-from ..errors import ConfigError
+from .errors import ConfigError
 
 # libyaml's parser when PyYAML was built with it (the wheels are): 20x faster on big files
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,6 +42,71 @@ def load(path: Path) -> tuple[object, dict[Path_, int]]:
         raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[Path_, int] = {}
     return _Converter(path, lines).convert(node, ()), lines
+
+
+def load_valid(path: Path, schema: dict, explain: Callable | None = None) -> tuple[object, dict[Path_, int]]:
+    """load(), then validate() against `schema`: (data, lines) of a document the schema accepts."""
+    data, lines = load(path)
+    validate(data, path, lines, schema, explain)
+    return data, lines
+
+
+def validate(data, path: Path, lines: dict, schema: dict, explain: Callable | None = None) -> None:
+    """ConfigError naming file, line and key for the first thing the schema refuses (first by line).
+
+    A schema says what it expects in `description`; `x-message` replaces the whole message where
+    JSON Schema's own would be obscure (of a oneOf, anyOf or not: "exactly one of dsn or dsn_env"). `explain(error)`
+    may word an error its own way (return (key path, message)) or leave it to the rules below (None)."""
+    import jsonschema  # only when a file is validated (a cached one was already)
+
+    validator = jsonschema.Draft202012Validator(schema)
+    # first by line; at one place, a wrong type before what follows from it (a oneOf a string passes twice)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (line_of(lines, tuple(e.absolute_path)),
+                                                                 list(map(str, e.absolute_path)), e.validator != "type"))
+    if errors:
+        key, message = (explain and explain(errors[0])) or _explain(errors[0])
+        raise error_at(path, lines, key, message)
+
+
+def error_at(path: Path, lines: dict, key: tuple, message: str) -> ConfigError:
+    """The error for what is wrong at `key` (a check the schema cannot make: a duplicate name)."""
+    return ConfigError(f"{path}:{line_of(lines, key)}: {dotted(key)}: {message}")
+
+
+def _explain(error) -> tuple[tuple, str]:
+    """(key path, message) in the words of the format, not of JSON Schema."""
+    key, schema, value = tuple(error.absolute_path), error.schema, error.instance
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(value) - set(schema.get("properties", {})))[0]
+        return key + (unknown,), f"unknown key (known: {', '.join(schema.get('properties', {}))})"
+    if "x-message" in schema and error.validator in ("oneOf", "anyOf", "not"):
+        return key, schema["x-message"]
+    if error.validator == "required":
+        return key, "missing " + ", ".join(sorted(set(schema["required"]) - set(value)))
+    parent = error.parent.schema if error.parent else None
+    expected = schema.get("description") or (parent or {}).get("description") or error.message
+    if error.validator in ("type", "enum"):
+        return key, f"expected {expected}, found {kind_of(value)} {value!r}"
+    return key, f"{expected}: {error.message}"
+
+
+def line_of(lines: dict, key: tuple) -> int:
+    """The line of `key`, or of its nearest parent that has one."""
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+def dotted(key: tuple) -> str:
+    text = ""
+    for part in key:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def kind_of(value) -> str:
+    return {dict: "a mapping", list: "a list", bool: "a boolean", str: "a string", type(None): "null",
+            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
 
 
 def _bounded_depth(path: Path, text: str) -> None:
