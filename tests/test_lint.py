@@ -300,3 +300,35 @@ def test_a_table_created_earlier_in_the_same_deployment_does_not_block(db, proje
     out = pgsuite("--project", str(project_copy.root), "migrate", "apply", "--dsn", db)
     assert out.returncode == 0, out.stderr
     assert query(db, "SELECT to_regclass('public.idx_loyalty_org')::text") == [("idx_loyalty_org",)]
+
+
+def test_each_rule_and_the_deployment_impact_name_the_same_hazard():
+    """One hazard model (pgsuite/hazards.py): what a rule refuses, the impact of the same statement
+    shows with the same lock and the same work on the table, as a risk to schedule around."""
+    from pgsuite.report import impact
+
+    with_hazard = [r for r in rules() if r.hazard is not None]
+    assert len(with_hazard) >= 10
+    for rule in with_hazard:
+        effects = impact.analyse([rule.failing])
+        assert any(e.hazard.lock == rule.hazard.lock and e.hazard.work == rule.hazard.work and e.risk
+                   for e in effects), (rule.id, [(e.lock, e.hazard.work, e.risk) for e in effects])
+    locking = [r for r in with_hazard if r.hazard.lock is not None and r.hazard.lock.waits and r.hazard.work.sizing]
+    for rule in locking:  # a rule about a lock held while the table is read or rewritten says which lock
+        assert any(rule.hazard.lock.label in message for message, _ in _messages(rule)), rule.id
+
+
+def _messages(rule):
+    """What the rule says of its failing example (its check, statement by statement)."""
+    from pathlib import Path
+
+    from pgsuite.sql_lint import statements
+    from pgsuite.sql_lint.rules import Context
+
+    sql_file = statements.read(Path("0010_example.sql"), "migrations/0010_example.sql", "migration", rule.failing)
+    context = Context(sql_file)
+    found = []
+    for statement in sql_file.statements:
+        found += list(rule.check(statement, context) or ())
+        context.learn(statement)
+    return found

@@ -8,6 +8,7 @@ from pathlib import Path
 from .bench.store import BenchStore
 from .context import RunContext
 from .errors import LockTimeout, MigrationFailed, ValidationFailed
+from .progress import Progress, Step, quiet
 from .verify import api_surface
 from .verify import compile as compile_check
 from .sql_lint import gate
@@ -58,7 +59,7 @@ def plan(project: Project, target: Target) -> Plan:
 
 
 def deploy(project: Project, target: Target, with_tests: bool = False, tests_junit: Path | None = None,
-           progress=runner.quiet, lock_timeout: str = "60s", junit: Path | None = None,
+           progress: Progress = quiet, lock_timeout: str = "60s", junit: Path | None = None,
            allow_unsafe: str | None = None, policy: LockRetry = LockRetry()) -> Outcome:
     """Lint what would be applied (the gate), apply, verify, compile, (test,) save and report.
     `tests_junit` reads a pytest JUnit XML already written (a CI job that ran the tests before);
@@ -101,10 +102,10 @@ def _deploy_steps(context: RunContext, results: RunResults, progress, lock_timeo
 
     applied: list[tuple[str, float]] = []
 
-    def record(verb, name, seconds):
-        if verb == "applied":
-            applied.append((name, seconds))
-        progress(verb, name, seconds)
+    def record(step: Step) -> None:  # what was applied, even when a later migration fails
+        if step.what == "applied":
+            applied.append((step.subject, step.seconds))
+        progress(step)
 
     safety = gate.Gate(project, conn, allow_unsafe)  # refuses (raises) before anything is applied
     checks, repeatables = _apply(context, record, applied, pending, lock_timeout, safety, policy)

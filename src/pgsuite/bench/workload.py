@@ -51,6 +51,7 @@ from .. import db
 from . import judge as bench_judge
 from ..errors import CheckFailed, ConfigError
 from ..migrate import runner
+from ..progress import Progress, Step, quiet
 from ..project import Project
 from ..server import client_program
 
@@ -162,13 +163,13 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
                     regression_tolerance=float(data.get("regression_tolerance", bench_judge.DEFAULT_TOLERANCE)))
 
 
-def run(project: Project, dsn: str, workload: Workload, progress=lambda message: None) -> list[CaseResult]:
+def run(project: Project, dsn: str, workload: Workload, progress: Progress = quiet) -> list[CaseResult]:
     """Set up a scratch database, run the cases interleaved, check after each, drop everything."""
     with db.scratch_database(dsn, "pgsuite_bench_tpl") as target:
-        progress(f"migrating a scratch database ({db.database_name(target)})")
+        progress(Step(f"migrating a scratch database ({db.database_name(target)})"))
         runner.apply(project, target)
         if workload.setup:
-            progress(f"setting up: {', '.join(workload.setup)}")
+            progress(Step(f"setting up: {', '.join(workload.setup)}"))
             _setup(target, workload)
         if workload.clients:
             return _with_pgbench(target, workload, progress)
@@ -178,12 +179,13 @@ def run(project: Project, dsn: str, workload: Workload, progress=lambda message:
             template = db.database_name(target)
             for i in range(workload.repeat):
                 for name, statement in workload.cases.items():
-                    progress(f"{name}: run {i + 1} of {workload.repeat}")
+                    progress(Step(f"{name}: run {i + 1} of {workload.repeat}"))
                     with db.scratch_database(dsn, "pgsuite_bench_run", template=template) as copy:
                         _timed(copy, workload, name, statement, [i], times, writer_waits)
         else:
             warmup = max(1, workload.repeat // 10)
-            progress(f"{len(workload.cases)} case(s), {workload.repeat} run(s) each after {warmup} warm-up run(s)")
+            progress(Step(f"{len(workload.cases)} case(s), {workload.repeat} run(s) each "
+                          f"after {warmup} warm-up run(s)"))
             with db.connect(target, autocommit=True) as conn:
                 for i in range(warmup):
                     for case, statement in workload.cases.items():
@@ -238,7 +240,7 @@ def _with_pgbench(target: str, workload: Workload, progress) -> list[CaseResult]
         for n in range(rounds):
             shuffle(order)
             for name, statement in order:
-                progress(f"{name}: {clients} client(s), round {n + 1} of {rounds}, {seconds} s (pgbench)")
+                progress(Step(f"{name}: {clients} client(s), round {n + 1} of {rounds}, {seconds} s (pgbench)"))
                 latencies, retried = _pgbench_case(binary, target, workload, name, statement, clients, seconds)
                 measured[name] += latencies
                 if retried is not None:

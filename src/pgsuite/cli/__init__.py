@@ -173,22 +173,14 @@ def on_terminal() -> bool:
     return not os.environ.get("CI") and sys.stderr.isatty()
 
 
-def progress_printer():
-    """One line per step on a terminal."""
-    from ..migrate import runner
+def progress_printer(always: bool = False):
+    """The library's progress steps as lines on stderr: on a terminal only (not in CI nor when
+    redirected), or always (a fleet's: several targets at once, each line names its own)."""
+    from ..progress import quiet
 
-    if not on_terminal():
-        return runner.quiet
-
-    def show(verb: str, name: str, seconds: float) -> None:
-        click.echo(f"  {verb} {name} ({seconds:.2f} s)", err=True)
-
-    return show
-
-
-def fleet_progress(name: str, message: str) -> None:
-    """A fleet's step on one of its targets, on stderr (several run at once: each line names it)."""
-    click.echo(f"  [{name}] {message}", err=True)
+    if not (always or on_terminal()):
+        return quiet
+    return lambda step: click.echo(f"  {step.line()}", err=True)
 
 
 class LazyGroup(click.Group):

@@ -4,10 +4,11 @@ from types import SimpleNamespace
 
 import click
 
-from ..bench import tool as bench_lib
+from ..bench import suite, tool as bench_lib
 from ..render import formats
 from ..render.formats import Document
-from . import Context, dsn_option, examples, main, on_terminal, output_option, show
+from ..render.table import table
+from . import Context, dsn_option, examples, main, output_option, progress_printer, show
 
 format_option = formats.option("text", "json")
 
@@ -108,9 +109,7 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
         loaded.overridden.append(key)
     if duration is not None:
         loaded.duration = duration
-    target = obj.target(dsn, fmt)
-    results = bench_workload.run(obj.project, target, loaded, progress=_progress())
-    doc = _save(obj.project, target, [(loaded, results)])[0]
+    doc = suite.run_workload(obj.project, obj.target(dsn, fmt), loaded, progress=progress_printer())
     show(Document("bench run", doc, lambda: _workload_text(loaded, doc)), fmt, output)
     _fail_on_problems([doc])
 
@@ -133,49 +132,20 @@ def bench_run(obj: Context, workload, dsn, repeat, duration, overrides, fmt, out
 @click.pass_obj
 def bench_all(obj: Context, dsn, tables, migrations, repeat, duration, targets, fmt, output):
     """Every benchmark in turn: verify, lint, and each of the project's workloads (bench/*.yaml)."""
-    from ..bench import workload as bench_workload
+    workloads = suite.load_all(obj.project, repeat, duration)  # a bad file: exit 2 before any server
+    done = suite.run_all(obj.project, obj.target(dsn, fmt), workloads, tables=tables, migrations=migrations,
+                         repeat=repeat, targets=targets, progress=progress_printer())
 
-    workloads = [bench_workload.load(obj.project, name, repeat)  # all checked first
-                 for name in bench_workload.names(obj.project)]
-    for loaded in workloads:
-        if duration is not None:
-            loaded.duration = duration
-    target = obj.target(dsn, fmt)
-    progress = _progress()
-    progress("bench verify")
-    verify = bench_lib.bench_verify(obj.project, target, tables=tables, repeat=repeat or 5)
-    progress("bench lint")
-    lint = bench_lib.bench_lint(obj.project, migrations=migrations, repeat=repeat or 3)
-    progress("bench fleet")
-    fleet = bench_lib.bench_fleet(obj.project, target, targets=targets)
-    ran = [(loaded, bench_workload.run(obj.project, target, loaded, progress=progress)) for loaded in workloads]
-    docs = _save(obj.project, target, ran)
     def text() -> str:
-        parts = ["verify\n" + _measurements_text(verify, "checks"), "lint\n" + _measurements_text(lint, "checks"),
-                 "fleet\n" + _measurements_text(fleet, "targets")]
-        return "\n\n".join(parts + [_workload_text(loaded, doc) for (loaded, _), doc in zip(ran, docs)])
+        parts = ["verify\n" + _measurements_text(done.verify, "checks"),
+                 "lint\n" + _measurements_text(done.lint, "checks"),
+                 "fleet\n" + _measurements_text(done.fleet, "targets")]
+        return "\n\n".join(parts + [_workload_text(loaded, doc) for loaded, doc in done.workloads])
 
-    show(Document("bench all", {"verify": _measurements_json(verify), "lint": _measurements_json(lint),
-                                "fleet": _measurements_json(fleet), "workloads": docs}, text), fmt, output)
-    _fail_on_problems(docs)
-
-
-def _save(project, dsn: str, ran: list) -> list[dict]:
-    """Each workload run judged and saved under reports/bench/, for its baseline and the report."""
-    from .. import db
-    from ..bench import store as bench_store
-    from ..results import new_run_id
-    from ..verify.run import describe_target
-
-    with db.connect(dsn) as conn:
-        target = describe_target(conn)
-    store, run_id, commit = bench_store.BenchStore(project.bench_dir), new_run_id(), project.git_commit()
-    docs = []
-    for loaded, results in ran:
-        doc = bench_store.record(store, loaded, results, target, commit, run_id)
-        doc["saved_to"] = str(store.save(doc))
-        docs.append(doc)
-    return docs
+    show(Document("bench all", {"verify": _measurements_json(done.verify), "lint": _measurements_json(done.lint),
+                                "fleet": _measurements_json(done.fleet), "workloads": done.documents}, text),
+         fmt, output)
+    _fail_on_problems(done.documents)
 
 
 def _fail_on_problems(docs: list[dict]) -> None:
@@ -190,17 +160,23 @@ def _fail_on_problems(docs: list[dict]) -> None:
 
 def _workload_text(loaded, doc: dict) -> str:
     results = [SimpleNamespace(**c) for c in doc["cases"]]
+    columns = ["case", "clients", "runs", "p50 ms", "p95 ms", "p99 ms", "max ms", "ratio"]
+    rows = [[r.case, r.clients, r.runs, f"{r.p50_ms:.3f}", f"{r.p95_ms:.3f}", f"{r.p99_ms:.3f}", f"{r.max_ms:.3f}",
+             f"{r.ratio:.2f}"] for r in results]
+    if loaded.clients:
+        columns += ["tps", "tps ratio"]
+        for row, r in zip(rows, results):
+            row += [f"{r.tps:.1f}", f"{r.tps_ratio:.2f}"] if r.tps is not None else ["", ""]
+    if loaded.max_tries > 1:
+        columns.append("retries")
+        for row, r in zip(rows, results):
+            row.append(r.retries)
+    if loaded.writer and not loaded.clients:
+        columns.append("writer max ms")
+        for row, r in zip(rows, results):
+            row.append(None if r.writer_max_ms is None else f"{r.writer_max_ms:.1f}")
     lines = [f"{loaded.name}: {loaded.description}" if loaded.description else loaded.name,
-             f"{'case':<36} {'clients':>7} {'runs':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9} {'ratio':>6}"
-             + (f" {'tps':>9} {'tps ratio':>9}" if loaded.clients else "")
-             + (f" {'retries':>8}" if loaded.max_tries > 1 else "")
-             + ("  writer max ms" if loaded.writer and not loaded.clients else "")]
-    for r in results:
-        lines.append(f"{r.case:<36} {r.clients:>7} {r.runs:>7} {r.p50_ms:>9.3f} {r.p95_ms:>9.3f} {r.p99_ms:>9.3f} "
-                     f"{r.max_ms:>9.3f} {r.ratio:>6.2f}"
-                     + (f" {r.tps:>9.1f} {r.tps_ratio:>9.2f}" if r.tps is not None else "")
-                     + (f" {r.retries if r.retries is not None else '':>8}" if loaded.max_tries > 1 else "")
-                     + (f"  {r.writer_max_ms:>13.1f}" if r.writer_max_ms is not None else ""))
+             table(columns, rows, rule=False, align="l" + "r" * (len(columns) - 1))]
     lines.append(f"ratio: p50 / the p50 of {loaded.baseline!r}" + (" at the same client count" if loaded.clients else "")
                  + ("; the workload's check held after every case" if loaded.check else ""))
     for t in doc["thresholds"]:
@@ -218,11 +194,6 @@ def _workload_text(loaded, doc: dict) -> str:
     return "\n".join(lines)
 
 
-def _progress():
-    """A line per step on a terminal."""
-    return (lambda message: click.echo(f"  {message}", err=True)) if on_terminal() else (lambda message: None)
-
-
 def _show(command: str, measurements, fmt: str, unit: str) -> None:
     show(Document(command, {"cases": _measurements_json(measurements)},
                   lambda: _measurements_text(measurements, unit)), fmt)
@@ -234,12 +205,9 @@ def _measurements_json(measurements) -> list[dict]:
 
 
 def _measurements_text(measurements, unit: str) -> str:
-    per = f"ms/{unit.rstrip('s')}"
-    lines = [f"{'case':<38} {unit:>7} {'median ms':>10} {per:>9} {'ratio':>6}  runs (ms)"]
-    for m in measurements:
-        if m.median_ms is None:
-            lines.append(f"{m.case:<38} {'not run':>7}")
-        else:
-            lines.append(f"{m.case:<38} {m.objects:>7} {m.median_ms:>10.1f} {m.per_object_ms:>9.3f} {m.ratio:>6.2f}  "
-                         f"{', '.join(f'{r:.0f}' for r in m.runs)}")
-    return "\n".join(lines + [m.note for m in measurements if m.note])
+    rows = [(m.case, "not run", None, None, None, None) if m.median_ms is None else
+            (m.case, m.objects, f"{m.median_ms:.1f}", f"{m.per_object_ms:.3f}", f"{m.ratio:.2f}",
+             ", ".join(f"{r:.0f}" for r in m.runs)) for m in measurements]
+    shown = table(("case", unit, "median ms", f"ms/{unit.rstrip('s')}", "ratio", "runs (ms)"), rows, rule=False,
+                  align="lrrrrl")
+    return "\n".join([shown] + [m.note for m in measurements if m.note])

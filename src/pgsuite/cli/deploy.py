@@ -8,15 +8,16 @@ import click
 
 from .. import deploy as deploy_lib
 from ..errors import EXIT_CHECK_FAILED
-from ..migrate import runner
+from ..progress import quiet
 from ..render import formats
 from ..render.formats import Document
+from ..render.table import table
 from ..render import report as render_lib
 from ..report import verdict
 from ..report.runs import RunStore
 from ..target import resolve
 from ..migrate.retry import LockRetry
-from . import (Context, allow_unsafe_option, announce, dsn_option, emit, examples, fleet_progress, lock_retry_options,
+from . import (Context, allow_unsafe_option, announce, dsn_option, emit, examples, lock_retry_options,
                lock_timeout_option, main, output_option, progress_printer, show)
 
 junit_option = click.option("--junit", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -67,7 +68,7 @@ def deploy(obj: Context, dsn, fmt, fleet_file, continue_on_failure, dry_run, wit
                                 tests_junit=Path(tests_junit) if tests_junit else None, progress=progress,
                                 lock_timeout=lock_timeout, junit=Path(junit) if junit else None,
                                 allow_unsafe=allow_unsafe, policy=policy)
-    show(_deploy_document(target, outcome, live=progress is not runner.quiet), fmt)
+    show(_deploy_document(target, outcome, live=progress is not quiet), fmt)
     if not outcome.results.passed:
         sys.exit(EXIT_CHECK_FAILED)
 
@@ -96,9 +97,9 @@ def _deploy_document(target, outcome, live: bool) -> Document:
         lines = []
         if not live:  # on a terminal each migration was already shown as it finished
             lines += [f"applied {m['id']} ({m['seconds']:.2f} s)" for m in data["applied"]]
-        lines += [f"  {cat['name']:<16} {cat['pass']:>4} passed {cat['fail'] + cat['error']:>4} failed "
-                  f"{cat['warn']:>3} warned {cat['skip']:>3} not run   {cat['status'].upper()}"
-                  for cat in data["categories"]]
+        lines.append(table([""] * 6, [(c["name"], f"{c['pass']} passed", f"{c['fail'] + c['error']} failed",
+                                        f"{c['warn']} warned", f"{c['skip']} not run", c["status"].upper())
+                                       for c in data["categories"]], header=False, align="lrrrrl", indent="  "))
         lines.append(f"baseline: {comparison.baseline_kind} run {comparison.baseline_id}" if comparison.made else
                      "baseline: none (no passing or approved run against this target): regressions not assessed")
         if data["fixed"]:
@@ -117,41 +118,28 @@ def _deploy_document(target, outcome, live: bool) -> Document:
 
 def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_timeout, allow_unsafe, policy,
                   fmt) -> None:
-    import shutil
-    import time
-
     from ..fleet import file as fleet_file_lib
-    from ..fleet import report as fleet_report
-    from ..fleet.run import deploy_fleet
-    from ..results import now_iso, run_header
+    from ..fleet.run import deploy_file
 
     fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
-
-    def deploy_one(project, target):
-        return deploy_lib.deploy(project, target, lock_timeout=lock_timeout, allow_unsafe=allow_unsafe, policy=policy)
-
-    run = run_header("deploy --fleet", fleet_file=str(fleet.path))
     click.echo(f"fleet: {len(fleet.targets)} target(s) in {len(fleet.waves)} wave(s) from {fleet.path}",
                err=fmt != "text")
-    started = time.perf_counter()
-    waves, outcomes = deploy_fleet(obj.project, fleet, deploy_one, continue_on_failure, fleet_progress)
-    run["finished_at"], run["duration_s"] = now_iso(), round(time.perf_counter() - started, 2)
-    doc = fleet_report.document(run, waves, outcomes)
-    paths = fleet_report.write(obj.project, doc, obj.project.fleets_dir / run["id"])
-    if junit:
-        shutil.copyfile(paths["junit"], junit)
+    done = deploy_file(obj.project, fleet, continue_on_failure, Path(junit) if junit else None, lock_timeout,
+                       allow_unsafe, policy, progress_printer(always=True))
+    run, waves, outcomes, doc, paths = done.run, done.waves, done.outcomes, done.document, done.paths
 
     def text() -> str:
         lines = [f"wave {w.name}: {w.state.upper()}" + (f" in {w.seconds} s" if w.seconds is not None else "")
                  for w in waves]
+        rows = []
         for o in outcomes:
-            lines.append(f"  {o.name:<20} {o.verdict:<8} head {o.migration_head or '-'}"
-                         + (f"  {o.error.splitlines()[0]}" if o.error else "") + (f"  {o.report}" if o.report else ""))
+            rows.append((o.name, o.verdict, f"head {o.migration_head or '-'}",
+                         "  ".join(filter(None, [o.error.splitlines()[0] if o.error else "", o.report or ""]))))
             for s in o.standbys:
                 replayed = f"replayed after {s['replayed_after_s']} s" if s["replayed_after_s"] is not None else ""
-                lines.append(f"    {o.name}/{s['name']} (standby) {s['verdict']}  {replayed}"
-                             + (f"  {s['error'].splitlines()[0]}" if s["error"] else "")
-                             + (f"  {s['report']}" if s["report"] else ""))
+                rows.append((f"  {o.name}/{s['name']} (standby)", s["verdict"], replayed, "  ".join(filter(None, [
+                    s["error"].splitlines()[0] if s["error"] else "", s["report"] or ""]))))
+        lines.append(table([""] * 4, rows, header=False, indent="  "))
         lines.append(f"{doc['verdict']}: {doc['counts']['PASS']} of {len(outcomes)} target(s) passed "
                      f"({run['duration_s']} s)")
         lines += [f"fleet report: {paths['md']}", f"              {paths['html']}"]
@@ -161,7 +149,7 @@ def _deploy_fleet(obj: Context, fleet_file, continue_on_failure, junit, lock_tim
                                    "reports": {k: str(v) for k, v in paths.items()},
                                    "targets": [{"name": o.name, "verdict": o.verdict, "head": o.migration_head,
                                                 "error": o.error, "report": o.report} for o in outcomes]}, text), fmt)
-    if doc["verdict"] != "PASS":
+    if not done.passed:
         sys.exit(EXIT_CHECK_FAILED)
 
 

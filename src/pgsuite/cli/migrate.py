@@ -12,6 +12,7 @@ from ..migrate.status import status as migration_status
 from ..sql_lint import gate
 from ..migrate.retry import LockRetry
 from ..render import formats
+from ..progress import quiet
 from ..render.formats import Document
 from . import (Context, allow_unsafe_option, dsn_option, examples, lock_retry_options, lock_timeout_option, main,
                output_option, progress_printer, show)
@@ -53,31 +54,22 @@ def migrate_status(obj: Context, dsn, fmt, fleet_file):
 
 def _fleet_status(obj: Context, fleet_file, fmt) -> None:
     """Read-only, one target after another; an unreachable target is named, the others listed."""
-    from ..errors import PgsuiteError
     from ..fleet import file as fleet_file_lib
+    from ..fleet import status as fleet_status
 
-    rows = []
-    for target in fleet_file_lib.load(fleet_file).targets:
-        try:
-            entries = migration_status(obj.project, target.dsn)
-        except PgsuiteError as exc:
-            rows.append({"target": target.name, "error": str(exc).strip().splitlines()[0]})
-            continue
-        migrations = [e for e in entries if e.kind == "migration"]
-        applied = [e.name for e in migrations if e.state == "applied"]
-        rows.append({"target": target.name, "head": applied[-1] if applied else None,
-                     **{state: [e.name for e in entries if e.state == state] for state in ("pending", "edited", "missing")},
-                     "repeatables_changed": [e.name for e in entries if e.kind == "repeatable" and e.state != "applied"]})
+    rows = fleet_status.status(obj.project, fleet_file_lib.load(fleet_file))
 
     def text() -> str:
-        return "\n".join(f"{r['target']:<20} " + (f"ERROR  {r['error']}" if "error" in r else
-                         f"head {r['head'] or 'none':<32} {len(r['pending'])} pending"
-                         + "".join(f", {len(r[k])} {k}" for k in ("edited", "missing") if r[k])
-                         + (f", {len(r['repeatables_changed'])} repeatable(s) changed" if r["repeatables_changed"]
-                            else "")) for r in rows)
+        from ..render.table import table
+
+        return table([""] * 4, [(r["target"], "ERROR", r["error"], "") if "error" in r else
+                                (r["target"], "head", r["head"] or "none", f"{len(r['pending'])} pending"
+                                 + "".join(f", {len(r[k])} {k}" for k in ("edited", "missing") if r[k])
+                                 + (f", {len(r['repeatables_changed'])} repeatable(s) changed"
+                                    if r["repeatables_changed"] else "")) for r in rows], header=False)
 
     show(Document("migrate status-fleet", {"fleet": fleet_file, "targets": rows}, text), fmt)
-    if any("error" in r or r["pending"] or r["edited"] or r["missing"] for r in rows):
+    if fleet_status.behind(rows):
         sys.exit(EXIT_CHECK_FAILED)
 
 
@@ -101,7 +93,7 @@ def migrate_apply(obj: Context, dsn, to, fmt, lock_timeout, ddl_lock_timeout, lo
     overridden = safety.verdict.overridden if safety.verdict else []
     for finding in overridden:
         click.echo(f"unsafe, allowed ({allow_unsafe}): {finding.file}:{finding.line}: {finding.rule}", err=True)
-    _show_run("migrate apply", target, result, fmt, live=progress is not runner.quiet,
+    _show_run("migrate apply", target, result, fmt, live=progress is not quiet,
               allowed_unsafe=[{"rule": f.rule, "file": f.file, "line": f.line, "reason": allow_unsafe}
                               for f in overridden])
 
@@ -121,7 +113,7 @@ def migrate_rollback(obj: Context, dsn, to, count, fmt, lock_timeout, ddl_lock_t
     target = obj.resolve_target(dsn, fmt)
     result = runner.rollback(obj.project, target.dsn, to=to, count=count, progress=progress,
                              lock_timeout=lock_timeout, policy=LockRetry(ddl_lock_timeout, lock_retries))
-    _show_run("migrate rollback", target, result, fmt, live=progress is not runner.quiet)
+    _show_run("migrate rollback", target, result, fmt, live=progress is not quiet)
 
 
 @migrate.command("validate", epilog=examples("pgsuite migrate validate", "pgsuite migrate validate --format json"))

@@ -9,7 +9,7 @@ from ..errors import EXIT_CHECK_FAILED
 from ..render import formats
 from ..render.formats import Document
 from ..verify import run as verify_run
-from . import Context, dsn_option, emit, examples, fleet_progress, main, output_option, show
+from . import Context, dsn_option, emit, examples, main, output_option, progress_printer, show
 
 
 @main.group(invoke_without_command=True, epilog=examples(
@@ -82,14 +82,18 @@ def _verify_fleet(obj: Context, fleet_file, against, with_scenarios, fmt, output
 
     fleet = fleet_file_lib.load(fleet_file)  # a bad file: exit 2 before any target is touched
 
-    outcomes = fleet_verify.verify_fleet(obj.project, fleet, against, with_scenarios, fleet_progress)
+    outcomes = fleet_verify.verify_fleet(obj.project, fleet, against, with_scenarios,
+                                          progress_printer(always=True))
     found = fleet_verify.differences(outcomes)
     what = f"the catalog of {against}" if against else "verify/"
 
     def text() -> str:
-        lines = [f"{o.name:<20} {o.verdict:<6} {o.checks:>5} checks" + (f", {len(o.problems)} failing" if o.problems
-                                                                        else "")
-                 + (f"  {o.error.splitlines()[0]}" if o.error else "") for o in outcomes]
+        from ..render.table import table
+
+        lines = [table([""] * 4, [(o.name, o.verdict, f"{o.checks} checks" + (f", {len(o.problems)} failing"
+                                                                            if o.problems else ""),
+                                   o.error.splitlines()[0] if o.error else "") for o in outcomes],
+                       header=False, align="llrl")]
         if found:
             lines.append(f"differences from {what}:" if against else "failures:")
             for d in found:

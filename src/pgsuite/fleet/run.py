@@ -6,13 +6,17 @@ waves are not run (unless continue_on_failure), and those targets say so. A targ
 be reached, or whose deploy stops on an error, is a failed target with the reason: the others
 go on within its wave."""
 
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import db
-from ..errors import PgsuiteError
-from ..results import now_iso
+from ..errors import ConfigError, PgsuiteError
+from ..migrate.retry import LockRetry
+from ..progress import Progress, Step, quiet
+from ..results import now_iso, run_header
 from ..target import Target
 from . import standby, summary
 from .file import Fleet, FleetTarget
@@ -45,8 +49,48 @@ class WaveOutcome:
     state: str = "not run"
 
 
+@dataclass
+class FleetDeploy:
+    """A whole `deploy --fleet`: its run header, waves and targets, the fleet document and its report files."""
+
+    run: dict
+    waves: list[WaveOutcome]
+    outcomes: list[TargetOutcome]
+    document: dict  # fleet/report.document: verdict, counts, targets, failures by cause
+    paths: dict[str, Path]  # md, html, junit
+
+    @property
+    def passed(self) -> bool:
+        return self.document["verdict"] == "PASS"
+
+
+def deploy_file(project, fleet: Fleet, continue_on_failure: bool = False, junit: Path | None = None,
+                lock_timeout: str = "60s", allow_unsafe: str | None = None, policy: LockRetry = LockRetry(),
+                progress: Progress = quiet) -> FleetDeploy:
+    """Deploy every target of a fleet file (fleet/file.load) as `pgsuite deploy --fleet` does,
+    then write the fleet report under reports/fleets/RUN/ (and its JUnit XML to `junit`)."""
+    from .. import deploy as deploy_lib
+    from . import report
+
+    def deploy_one(project, target):
+        return deploy_lib.deploy(project, target, lock_timeout=lock_timeout, allow_unsafe=allow_unsafe, policy=policy)
+
+    run = run_header("deploy --fleet", fleet_file=str(fleet.path))
+    started = time.perf_counter()
+    waves, outcomes = deploy_fleet(project, fleet, deploy_one, continue_on_failure, progress)
+    run["finished_at"], run["duration_s"] = now_iso(), round(time.perf_counter() - started, 2)
+    doc = report.document(run, waves, outcomes)
+    paths = report.write(project, doc, project.fleets_dir / run["id"])
+    if junit is not None:
+        try:
+            shutil.copyfile(paths["junit"], junit)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {junit}: {exc.strerror}") from exc
+    return FleetDeploy(run, waves, outcomes, doc, paths)
+
+
 def deploy_fleet(project, fleet: Fleet, deploy_one, continue_on_failure: bool = False,
-                 progress=lambda name, message: None) -> tuple[list[WaveOutcome], list[TargetOutcome]]:
+                 progress: Progress = quiet) -> tuple[list[WaveOutcome], list[TargetOutcome]]:
     """`deploy_one(project, Target)` is deploy.deploy (a parameter: the CLI passes its options)."""
     waves, outcomes = [], []
     stopped = ""
@@ -71,7 +115,7 @@ def deploy_fleet(project, fleet: Fleet, deploy_one, continue_on_failure: bool = 
 
 def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout: float, progress) -> TargetOutcome:
     outcome = TargetOutcome(target.name, wave, target.labels, db.redact(target.dsn), "ERROR")
-    progress(target.name, "deploying")
+    progress(Step("deploying", target.name))
     started = time.perf_counter()
     try:
         done = deploy_one(project, Target(target.dsn, f"fleet:{target.name}"))
@@ -93,8 +137,8 @@ def _deploy(project, target: FleetTarget, wave: str, deploy_one, standby_timeout
             outcome.error = "standby: " + ", ".join(f"{s['name']} {s['verdict']}" for s in outcome.standbys
                                                     if s["verdict"] != "PASS")
     outcome.seconds = round(time.perf_counter() - started, 2)
-    progress(target.name, outcome.verdict + (f": {outcome.error.splitlines()[0]}" if outcome.error else "")
-             + f" ({outcome.seconds} s)")
+    progress(Step(outcome.verdict + (f": {outcome.error.splitlines()[0]}" if outcome.error else "")
+                  + f" ({outcome.seconds} s)", target.name))
     return outcome
 
 

@@ -7,6 +7,7 @@ import time
 
 from .. import db
 from ..errors import CheckFailed, ConfigError, PgsuiteError
+from ..progress import Step
 from ..render import report as render
 from ..report.runs import RunStore
 from ..results import Result, new_run_id
@@ -32,14 +33,14 @@ def _one(project, target: FleetTarget, standby, position: str, timeout: float, i
 
     outcome = {"name": standby.name, "dsn": db.redact(standby.dsn), "verdict": "ERROR", "error": "", "run_id": "",
                "report": "", "replayed_after_s": None, "categories": {}, "failures": []}
-    progress(f"{target.name}/{standby.name}", f"waiting for replay past {position}")
+    progress(Step(f"waiting for replay past {position}", f"{target.name}/{standby.name}"))
     try:
         waited = _wait_for_replay(standby.dsn, position, timeout)
         outcome["replayed_after_s"] = round(waited, 2)
         results = verify_run.verify(standby.dsn, project.verify_dir, with_scenarios=False, inputs=inputs)
     except PgsuiteError as exc:
         outcome["error"] = str(exc).strip()
-        progress(f"{target.name}/{standby.name}", f"ERROR: {outcome['error'].splitlines()[0]}")
+        progress(Step(f"ERROR: {outcome['error'].splitlines()[0]}", f"{target.name}/{standby.name}"))
         return outcome
     results.run["id"] = new_run_id()  # sortable by time among the saved runs, as a deploy's
     results.run["command"] = f"verify (standby {standby.name} of {target.name})"
@@ -53,7 +54,7 @@ def _one(project, target: FleetTarget, standby, position: str, timeout: float, i
     store.save(results)
     paths = render.write_reports(project, results, store.compare(results), store.root / results.run["id"])
     outcome.update(summary(results), report=str(paths["md"]))
-    progress(f"{target.name}/{standby.name}", f"{outcome['verdict']} (replayed after {waited:.2f} s)")
+    progress(Step(f"{outcome['verdict']} (replayed after {waited:.2f} s)", f"{target.name}/{standby.name}"))
     return outcome
 
 

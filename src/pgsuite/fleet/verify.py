@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, PgsuiteError
+from ..progress import Progress, Step, quiet
 from .file import Fleet
 
 FAILING = ("fail", "error")
@@ -23,7 +24,7 @@ class TargetVerify:
 
 
 def verify_fleet(project, fleet: Fleet, against: str | None = None, with_scenarios: bool = True,
-                 progress=lambda name, message: None) -> list[TargetVerify]:
+                 progress: Progress = quiet) -> list[TargetVerify]:
     from ..verify import run as verify_run
     from ..verify import snapshot
 
@@ -38,7 +39,7 @@ def verify_fleet(project, fleet: Fleet, against: str | None = None, with_scenari
     if reference is None:
         raise ConfigError(f"--against {against}: no such target in {fleet.path} "
                           f"(targets: {', '.join(t.name for t in targets)})")
-    progress(reference.name, "reading the reference catalog")
+    progress(Step("reading the reference catalog", reference.name))
     with tempfile.TemporaryDirectory() as tmp:
         pinned = Path(tmp) / f"{reference.name}.yaml"
         pinned.write_text(snapshot.snapshot(reference.dsn, portable=True), encoding="utf-8")
@@ -50,7 +51,7 @@ def verify_fleet(project, fleet: Fleet, against: str | None = None, with_scenari
 
 def _each(targets, parallel: int, progress, verify_one, categories) -> list[TargetVerify]:
     def one(target) -> TargetVerify:
-        progress(target.name, "verifying")
+        progress(Step("verifying", target.name))
         try:
             results = verify_one(target)
         except PgsuiteError as exc:
@@ -60,7 +61,7 @@ def _each(targets, parallel: int, progress, verify_one, categories) -> list[Targ
             problems = [{"id": c.id, "status": c.status, "object": c.object,
                          "detail": (c.detail or c.actual or c.title).strip()} for c in checks if c.status in FAILING]
             outcome = TargetVerify(target.name, "FAIL" if problems else "PASS", checks=len(checks), problems=problems)
-        progress(target.name, outcome.verdict + (f": {outcome.error.splitlines()[0]}" if outcome.error else ""))
+        progress(Step(outcome.verdict + (f": {outcome.error.splitlines()[0]}" if outcome.error else ""), target.name))
         return outcome
 
     with ThreadPoolExecutor(max_workers=parallel) as pool:

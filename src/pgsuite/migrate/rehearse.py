@@ -14,6 +14,7 @@ import time
 
 from .. import db
 from ..errors import CheckFailed
+from ..progress import Progress, Step, quiet
 from ..catalog_lint.registry import suppress
 from ..project import Project
 from ..results import Finding, Result, RunResults, now_iso, run_header
@@ -27,7 +28,7 @@ CATEGORY = "rollback"
 NOT_COMPARED = ("roles",)  # cluster-wide
 
 
-def check_rollback(project: Project, dsn: str, progress=runner.quiet) -> RunResults:
+def check_rollback(project: Project, dsn: str, progress: Progress = quiet) -> RunResults:
     migrations = migration_files.discover(project.migrations_dir)  # bad files: exit 2 before any database
     config = project.verify_dir / "config.yaml"
     accepted = load_suppressions(config) if config.exists() else []
@@ -60,7 +61,7 @@ def check_rollback(project: Project, dsn: str, progress=runner.quiet) -> RunResu
                                     detail="\n".join(filter(None, [check.detail, f"applying it again failed: {exc}"])))
                 stopped = f"{migration.id} could not be applied again after its rollback"
             seconds = time.perf_counter() - started
-            progress("rehearsed", migration.id, seconds)
+            progress(Step("rehearsed", migration.id, seconds))
             results.checks.append(check.with_(duration_ms=round(seconds * 1000, 1)))
     results.run["finished_at"] = now_iso()
     return results

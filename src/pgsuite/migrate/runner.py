@@ -17,6 +17,7 @@ from yoyo import read_migrations
 
 from .. import queries
 from ..errors import ConfigError, MigrationFailed, ValidationFailed
+from ..progress import Progress, Step, quiet
 from ..project import Project
 from . import files as migration_files
 from . import repeatable
@@ -24,7 +25,6 @@ from .backend import LockedBackend
 from .retry import LOCK_NOT_AVAILABLE, LockRetry, holders, run_with_retries
 from .validate import AppliedMigration, problems
 
-Progress = Callable[[str, str, float], None]  # (verb, name, seconds)
 
 
 @dataclass
@@ -35,8 +35,6 @@ class MigrationRun:
     repeatables: list[str] = field(default_factory=list)
 
 
-def quiet(verb: str, name: str, seconds: float) -> None:
-    """The progress callback that shows nothing (CI, redirected output, library use)."""
 
 
 @contextlib.contextmanager
@@ -107,14 +105,14 @@ def apply(
         for migration in pending:
             seconds = _run(backend, migration, by_id[migration.id], "apply", policy, progress)
             result.applied.append((migration.id, seconds))
-            progress("applied", migration.id, seconds)
+            progress(Step("applied", migration.id, seconds))
         if todo:
             started = time.perf_counter()
             run_with_retries(policy, lambda: repeatable.apply(backend, todo, policy.timeout),
-                             lambda n, wait: progress(f"lock timeout (attempt {n} of {policy.retries + 1}), "
-                                                      f"retrying in {wait:.1f} s:", "the repeatables", 0.0))
+                             lambda n, wait: progress(Step(f"lock timeout (attempt {n} of {policy.retries + 1}), "
+                                                           f"retrying in {wait:.1f} s:", "the repeatables", 0.0)))
             result.repeatables = [f.name for f in todo]
-            progress("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started)
+            progress(Step("applied repeatables", ", ".join(result.repeatables), time.perf_counter() - started))
     return result
 
 
@@ -171,7 +169,7 @@ def rollback(
         for migration in backend.to_rollback(migrations.filter(lambda m: m.id in targets)):
             seconds = _run(backend, migration, by_id[migration.id], "rollback", policy, progress)
             result.rolled_back.append((migration.id, seconds))
-            progress("rolled back", migration.id, seconds)
+            progress(Step("rolled back", migration.id, seconds))
     return result
 
 
@@ -189,8 +187,8 @@ def _run(backend, migration, file: migration_files.MigrationFile, direction: str
                 _record(backend, migration, file, direction, time.perf_counter() - started)
 
         def waiting(number: int, wait: float) -> None:
-            progress(f"lock timeout (attempt {number} of {policy.retries + 1}), retrying in {wait:.1f} s:",
-                     migration.id, time.perf_counter() - started)
+            progress(Step(f"lock timeout (attempt {number} of {policy.retries + 1}), retrying in {wait:.1f} s:",
+                          migration.id, time.perf_counter() - started))
 
         try:
             run_with_retries(policy, attempt, waiting)

@@ -1,6 +1,7 @@
 """A readable table for a terminal: one line per check, differences spelled out below it."""
 
 from ..results import LABELS, RunResults
+from .table import table
 
 
 def render(results: RunResults, verbose: bool = False) -> str:
@@ -15,10 +16,9 @@ def render(results: RunResults, verbose: bool = False) -> str:
             lines.append(f"{'':<7}fix: {c.remediation}")
     if lines:
         lines.append("")
-    lines.append(f"{'category':<16} {'checks':>6} {'pass':>5} {'fail':>5} {'error':>5} {'not run':>7} {'warn':>5}  status")
-    for cat in results.categories():
-        lines.append(f"{cat['name']:<16} {cat['checks']:>6} {cat['pass']:>5} {cat['fail']:>5} {cat['error']:>5} "
-                     f"{cat['skip']:>7} {cat['warn']:>5}  {cat['status'].upper()}")
+    lines.append(table(("category", "checks", "pass", "fail", "error", "not run", "warn", "status"),
+                       [(c["name"], c["checks"], c["pass"], c["fail"], c["error"], c["skip"], c["warn"], c["status"].upper())
+                        for c in results.categories()], rule=False, align="lrrrrrrl"))
     target = results.target
     on = f" on {target.get('database', '?')} (PostgreSQL {target.get('server_version', '?')})" if target else ""
     lines.append(f"\n{results.verdict}: {len(results.checks)} checks{on}")

@@ -25,5 +25,6 @@ HAZARDS = {kind: hazards.CONSTRAINT[kind.name] for kind in CHECKED}
 def check(statement, context):
     for table, constraint in added_constraints(statement, context, CHECKED):
         if not constraint.skip_validation:
+            hazard = HAZARDS[constraint.contype]
             yield (f"adds {CHECKED[constraint.contype]} {constraint.conname or ''} to {table} without NOT VALID: "
-                   f"every row is checked at once while {HAZARDS[constraint.contype].lock.waits} wait"), table
+                   f"every row is checked at once under {hazard.lock.label} while {hazard.lock.waits} wait"), table

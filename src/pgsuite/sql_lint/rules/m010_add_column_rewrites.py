@@ -27,8 +27,8 @@ def check(statement, context):
     for table, cmd in altered(statement, context, enums.AlterTableType.AT_AddColumn):
         why = _rewrite(cmd.def_) if isinstance(cmd.def_, ast.ColumnDef) else ""
         if why:
-            yield (f"adds column {cmd.def_.colname} to {table} with {why}: every row is rewritten while "
-                   f"{HAZARD.lock.waits} wait"), table
+            yield (f"adds column {cmd.def_.colname} to {table} with {why}: every row is rewritten under "
+                   f"{HAZARD.lock.label} while {HAZARD.lock.waits} wait"), table
 
 
 def _rewrite(column) -> str:
