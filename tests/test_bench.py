@@ -205,7 +205,7 @@ def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project
     assert scratch_databases(db) == [(0,)] and not (project_copy.root / "reports" / "runs").exists()
     (project_copy.root / "bench" / "broken.yaml").write_text("cases: {one: SELECT 1}\nbaseline: nope\n")
     out = pgsuite("--project", str(project_copy.root), "bench", "all", "--dsn", db)
-    assert out.returncode == 2 and "broken.yaml: baseline: must name one of the cases" in out.stderr
+    assert out.returncode == 2 and "broken.yaml:2: baseline: must name one of the cases" in out.stderr
 
 
 def test_the_pgtap_baseline_runs_as_each_owner_kind(owned_db):
