@@ -322,7 +322,7 @@ def _messages(rule):
     """What the rule says of its failing example (its check, statement by statement)."""
     from pathlib import Path
 
-    from pgsuite.sql_lint import statements
+    from pgsuite.parse import statements
     from pgsuite.sql_lint.rules import Context
 
     sql_file = statements.read(Path("0010_example.sql"), "migrations/0010_example.sql", "migration", rule.failing)
@@ -332,3 +332,13 @@ def _messages(rule):
         found += list(rule.check(statement, context) or ())
         context.learn(statement)
     return found
+
+
+def test_the_check_ids_verify_accepts_are_exactly_the_registries():
+    """verify/config.yaml's suppressions are validated by ids read from the files (check_ids), so
+    that verify need not import the SQL rules: the lists must be the registries' own."""
+    from pgsuite import check_ids
+    from pgsuite.catalog_lint.registry import lints
+
+    assert check_ids.sql_rules() == tuple(r.id for r in rules())
+    assert check_ids.catalog_lints() == tuple(lint.id for lint in lints())

@@ -49,7 +49,8 @@ ACCEPTED = """
 
 def _baseline_findings(project: Project, migration: Path) -> list[str]:
     """The rules the safety gate would refuse the baseline for (on an empty database)."""
-    from .sql_lint import run as lint_run, statements  # the linters are heavy: only here
+    from .parse import statements
+    from .sql_lint import run as lint_run  # the linters are heavy: only here
 
     sql_file = statements.read(migration, f"migrations/{migration.name}", "migration")
     checks = lint_run.safety(project, [sql_file])

@@ -10,7 +10,7 @@ import sqlparse
 from yoyo.migrations import parse_metadata_from_sql_comments
 
 from ..errors import ConfigError
-from ..sql_lint.session_state import refuse_reader_changes
+from ..parse.session_state import refuse_reader_changes
 from ..project_files import sql_files
 
 MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<slug>[a-z0-9_]+)$")

@@ -7,7 +7,7 @@ import psycopg
 
 from .. import queries
 from ..errors import CheckFailed
-from ..sql_lint.session_state import refuse_reader_changes
+from ..parse.session_state import refuse_reader_changes
 from ..project_files import sql_files
 from .files import checksum, syntax_check
 

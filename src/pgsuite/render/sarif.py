@@ -118,7 +118,7 @@ def _object_locator(project):
 
     def index():
         from ..sql_lint import run as lint_run
-        from ..sql_lint.statements import created_name
+        from ..parse.statements import created_name
 
         for sql_file in lint_run.collect(project):
             if sql_file.role not in ("migration", "repeatable"):

@@ -12,7 +12,8 @@ from ..migrate.files import MigrationFile
 from ..migrate.repeatable import RepeatableFile
 from ..project import Project
 from ..results import Finding, Result
-from . import run, sizes, statements
+from ..parse import statements
+from . import run, sizes
 
 OVERRIDE = "allowed by --allow-unsafe: {reason}"
 

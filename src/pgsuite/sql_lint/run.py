@@ -25,7 +25,8 @@ from ..results import Finding, Result, RunResults, now_iso, run_header
 from ..verify import expectations
 from ..verify import compile as compile_check
 from . import sizes as sizes_lib
-from . import sqlfluff, squawk, statements
+from ..parse import statements
+from . import sqlfluff, squawk
 from .rules import Context, rules
 
 SAFETY = "migration safety"

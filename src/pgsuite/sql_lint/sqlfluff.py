@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import content_cache
 from ..content_cache import ContentCache
 from ..results import Finding
-from .statements import SqlFile
+from ..parse.statements import SqlFile
 
 DOCS = "https://docs.sqlfluff.com/en/stable/reference/rules.html#rule-{code}"
 CONFIG_FILES = (".sqlfluff", "pyproject.toml", "setup.cfg", "tox.ini")  # where sqlfluff reads its config

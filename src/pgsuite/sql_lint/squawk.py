@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..results import Finding
-from .statements import SqlFile
+from ..parse.statements import SqlFile
 
 DOCS = "https://squawkhq.com/docs/{rule}"
 # squawk's preferences (a type, a re-runnable statement) warn; its other rules (locks, lost data,

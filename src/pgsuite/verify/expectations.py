@@ -13,15 +13,15 @@ left out of a schema or table (say, triggers) is not checked. Role names may be 
 `tables:`, `functions:`) is read as that schema's section.
 """
 
-import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .. import check_ids
 from ..content_cache import ContentCache
 from ..errors import ConfigError
-from ..catalog_lint.registry import Suppression, lints
+from ..catalog_lint.registry import Suppression
 from . import kinds
 from .kinds import STR, STRS
 
@@ -78,7 +78,7 @@ def document_schema() -> dict:
     suppression = {"type": "object", "required": ["lint", "object", "reason"], "additionalProperties": False,
                    "description": "a suppression is {lint, object, reason}, each a non-empty string (the reason "
                                   "is required)",
-                   "properties": {"lint": {"pattern": _known_lint_pattern(), "description": "a known lint"},
+                   "properties": {"lint": {"pattern": check_ids.pattern(), "description": "a known lint"},
                                   "object": NON_EMPTY, "reason": NON_EMPTY}}
     properties = {
         "settings": kinds.mapping(settings),
@@ -131,10 +131,7 @@ def _parsed_cache(folder: Path) -> ContentCache:
     The format is named by the code it is made from (this module, the kinds, the lint and rule
     names): hashing those files costs far less than building the schema (which imports pglast)."""
     package = Path(__file__).resolve().parents[1]
-    salt = [sys.version, *(p.name for p in sorted((package / "catalog_lint").glob("*.sql"))),
-            *(p.name for p in sorted((package / "sql_lint" / "rules").glob("m*.py")))]
-    if len(salt) == 1:  # the lints and rules moved: a salt without their names would outlive them
-        raise RuntimeError(f"no catalog lints or SQL rules found under {package}")
+    salt = [sys.version, *check_ids.catalog_lints(), *check_ids.sql_rules()]
     for source in [Path(__file__), *sorted((package / "verify" / "kinds").glob("*.py"))]:
         salt.append(source.read_text(encoding="utf-8"))
     return ContentCache(folder, "\0".join(salt).encode())
@@ -159,14 +156,6 @@ def _explain(error) -> tuple[tuple, str] | None:
     if error.validator == "type" and key and key[0] == "suppress" and len(key) == 2:
         return key, _suppression_description()
     return None
-
-
-def _known_lint_pattern() -> str:
-    """verify's lints, pgsuite lint's migration rules, squawk's and sqlfluff's rules (by prefix)."""
-    from ..sql_lint.rules import rules  # the lint package's rules: a late import, they import pglast
-
-    known = [lint.id for lint in lints()] + [rule.id for rule in rules()] + ["syntax", "compile", "rollback", "breaking_change", "lock_prediction"]
-    return "^(" + "|".join(map(re.escape, known)) + r")$|^squawk\.[a-z0-9-]+$|^sqlfluff\.[A-Z]{2}[0-9]{2}$"
 
 
 def load_suppressions(config: Path) -> list[Suppression]:

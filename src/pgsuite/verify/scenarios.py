@@ -93,7 +93,7 @@ def _check(path: Path, text: str) -> None:
     function in an untrusted language). DO blocks and function bodies are read too."""
     import pglast
 
-    from ..sql_lint import session_state, statements
+    from ..parse import session_state, statements
 
     try:
         pglast.parse_sql(text)

@@ -4,7 +4,7 @@ A rule module holds its documentation (the docstring: the first line is its titl
 ("error" refuses a deploy, "warning" is shown), FIX, a FAILING and a PASSING example (whole
 migration files; tests run both) and `check(statement, context)`, which yields (message,
 table) pairs. Rules see every statement the same way, at top level or inside a DO block or a
-function body (sql_lint/statements.py). HAZARD (optional) is the statement's entry in the one
+function body (parse/statements.py). HAZARD (optional) is the statement's entry in the one
 hazard model (pgsuite/hazards.py: lock, what waits, scan or rewrite, data loss, broken callers):
 the rule's message takes its lock words from it, and with a target the finding says how much
 of the table its work reads or rewrites.
@@ -20,7 +20,7 @@ from typing import Callable
 from pglast import ast, enums
 
 from ...hazards import Hazard
-from ..statements import SqlFile, Statement
+from ...parse.statements import SqlFile, Statement
 
 RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")
 

@@ -7,7 +7,7 @@ DROP can hide in what pgsuite read as a string. A COMMIT or BEGIN in a migration
 one transaction breaks it in two: a failure after it leaves half the migration applied.
 """
 
-from ..session_state import reader_changes, transaction_control
+from ...parse.session_state import reader_changes, transaction_control
 
 LEVEL = "error"
 FIX = ("Leave standard_conforming_strings and backslash_quote as they are (write E'...' strings for escapes), "
