@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .. import project_init
+from ..project import create as project_init
 from ..render import formats
 from ..render.formats import Document
 from ..target import choose

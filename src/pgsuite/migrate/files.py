@@ -11,7 +11,7 @@ from yoyo.migrations import parse_metadata_from_sql_comments
 
 from ..errors import ConfigError
 from ..parse.session_state import refuse_reader_changes
-from ..project_files import sql_files
+from ..project.files import sql_files
 
 MIGRATION_NAME = re.compile(r"^(?P<number>\d{4})_(?P<slug>[a-z0-9_]+)$")
 ROLLBACK_SUFFIX = ".rollback.sql"

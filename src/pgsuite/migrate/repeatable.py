@@ -8,7 +8,7 @@ import psycopg
 from .. import queries
 from ..errors import CheckFailed
 from ..parse.session_state import refuse_reader_changes
-from ..project_files import sql_files
+from ..project.files import sql_files
 from .files import checksum, syntax_check
 
 

@@ -28,7 +28,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..content_cache import ContentCache
-from ..project_files import sql_files
+from ..project.files import sql_files
 from ..errors import CheckFailed, ConfigError
 from ..results import Result
 

@@ -4,7 +4,7 @@ named *.sql that is not a regular file."""
 
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 
 def sql_files(folder: Path, project_root: Path, recursive: bool = False) -> list[Path]:

@@ -9,12 +9,12 @@ empty one.
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db, queries
-from .errors import ConfigError
-from .migrate import baseline, runner
-from .project import Project
-from .verify import catalog, snapshot
-from .verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
+from .. import db, queries
+from ..errors import ConfigError
+from ..migrate import baseline, runner
+from . import Project
+from ..verify import catalog, snapshot
+from ..verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
 
 CONFIG = """\
 # How pgsuite verify judges this project (written by `pgsuite init`; the format:
@@ -49,8 +49,8 @@ ACCEPTED = """
 
 def _baseline_findings(project: Project, migration: Path) -> list[str]:
     """The rules the safety gate would refuse the baseline for (on an empty database)."""
-    from .parse import statements
-    from .sql_lint import run as lint_run  # the linters are heavy: only here
+    from ..parse import statements
+    from ..sql_lint import run as lint_run  # the linters are heavy: only here
 
     sql_file = statements.read(migration, f"migrations/{migration.name}", "migration")
     checks = lint_run.safety(project, [sql_file])
