@@ -217,3 +217,16 @@ def test_the_pgtap_baseline_runs_as_each_owner_kind(owned_db):
         assert measured.median_ms is None and "the server has no pgtap extension" in measured.note
     else:  # the deployed schema's own objects, every assertion held
         assert measured.objects > 500 and measured.median_ms > 0 and measured.note.startswith("pgTAP took "), kind
+
+
+def test_a_pgbench_baseline_whose_median_latency_is_zero_is_compared_by_means():
+    """pgbench's lazy clock logs 0 us for some sub-millisecond transactions (seen: SELECT 1 at 2
+    clients, the median 0 under load): the ratio is then taken of the means, never a division by 0."""
+    from pgsuite.bench.workload import Workload, _pgbench_ratio
+    from pgsuite.errors import CheckFailed
+
+    workload = Workload(name="w", folder=ROOT, cases={"one": "SELECT 1"}, baseline="one")
+    assert _pgbench_ratio(workload, [2.0, 2.0, 2.0], [0.0, 0.0, 0.3]) == pytest.approx(2.0 / 0.1)
+    assert _pgbench_ratio(workload, [2.0, 4.0, 6.0], [1.0, 2.0, 3.0]) == 2.0  # medians when they are not 0
+    with pytest.raises(CheckFailed, match="logged 0 us for every transaction of the baseline 'one'"):
+        _pgbench_ratio(workload, [1.0], [0.0, 0.0])
