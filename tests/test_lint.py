@@ -241,9 +241,11 @@ def test_compilation_names_a_function_whose_body_uses_a_missing_column(db, proje
 
 UNSAFE = ("CREATE INDEX idx_customers_email ON public.customers (org_id, email);\n"
           "ALTER TABLE public.customers DROP COLUMN phone;\n")
+# the gate judges a statement by what it does on the target: customers must hold rows (the world's)
+# for its index build to block anyone; on an empty table it would not be refused
 
 
-def test_deploy_refuses_unsafe_statements_and_changes_nothing(db, project_copy):
+def test_deploy_refuses_unsafe_statements_and_changes_nothing(world, db, project_copy):
     name = add_migration(project_copy, UNSAFE)
     out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db)
     assert out.returncode == 1, out.stdout + out.stderr
@@ -260,7 +262,7 @@ def test_deploy_refuses_unsafe_statements_and_changes_nothing(db, project_copy):
     assert query(db, "SELECT count(*) FROM _yoyo_migration WHERE migration_id = %s", (NEXT,)) == [(0,)]
 
 
-def test_allow_unsafe_applies_and_the_report_records_the_reason_with_what_it_overrode(db, project_copy):
+def test_allow_unsafe_applies_and_the_report_records_the_reason_with_what_it_overrode(world, db, project_copy):
     add_migration(project_copy, UNSAFE)
     reason = "phone was never collected; customers has 40 rows"
     out = pgsuite("--project", str(project_copy.root), "deploy", "--dsn", db, "--allow-unsafe", reason)

@@ -17,6 +17,7 @@ from helpers import pgsuite, query
 from owners import create_database, database_dsn, drop_database, owner_name
 
 from pgsuite.project import Project
+from pgsuite.sql_lint.run import lint
 from pgsuite.verify import kinds
 from pgsuite.verify.run import verify
 
@@ -79,6 +80,18 @@ def test_the_baseline_makes_the_same_schema_on_an_empty_database(library, tmp_pa
         assert 'object: "migrations/0001_baseline.sql:*"' in config and "when `pgsuite init` ran" in config
     finally:
         drop_database(ADMIN_DSN, name)
+
+
+def test_init_writes_lint_settings_that_say_why_each_rule_is_off_and_lint_is_quiet_with_them(library):
+    _, project = library
+    squawk_toml, sqlfluff = (project.root / ".squawk.toml").read_text(), (project.root / ".sqlfluff").read_text()
+    assert "pgsuite lint --rules" in squawk_toml and 'pg_version = "' in squawk_toml
+    assert "exclude_rules = LT01, LT02, LT05" in sqlfluff and "would change its checksum" in sqlfluff
+    results = lint(project)
+    rules = {f.rule for c in results.checks for f in c.findings}
+    assert not rules & {"squawk.require-lock-timeout", "squawk.require-statement-timeout", "sqlfluff.LT01",
+                        "sqlfluff.LT02", "sqlfluff.LT05", "sqlfluff.CP01", "sqlfluff.RF04"}, rules
+    assert results.passed  # what the gate refuses in the schema as it was, init accepted with the reason
 
 
 def test_init_refuses_to_rewrite_a_project(library, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import db, queries
 from ..errors import ConfigError
 from ..migrate import baseline, runner
+from ..sql_lint import settings
 from . import Project
 from ..verify import catalog, snapshot
 from ..verify.expectations import DEFAULT_EXCLUDED_SCHEMAS
@@ -70,6 +71,7 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
         raise ConfigError(f"{root / 'migrations'} already holds files: init starts a project, it never rewrites one")
     with db.connect(dsn) as conn:
         database = conn.execute("SELECT current_database()").fetchone()[0]
+        pg_version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()[0]
         deployed = any(conn.execute(queries.load("ledger_tables_exist")).fetchone())
         conn.commit()  # the catalog is read in a transaction of its own
         if deployed:
@@ -82,6 +84,7 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
     for folder in ("migrations", "sql", "verify/scenarios"):  # only once nothing refused
         (root / folder).mkdir(parents=True, exist_ok=True)
     project = Project.at(root)
+    lint_settings = settings.write_defaults(root, f"{pg_version // 10000}.0")  # before the baseline is judged
     kept = {n: s for n, s in live.document["schemas"].items() if schemas is None or n in schemas}
     roles = sorted(snapshot.roles_used(kept) - {live.deployer})
     migration, rollback = baseline.write(project.migrations_dir,
@@ -95,6 +98,6 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
     runner.record_applied(project, dsn, baseline.BASELINE_ID)
     expectations = root / "verify" / "schema.yaml"
     expectations.write_text(snapshot.snapshot(dsn, schemas), encoding="utf-8")
-    return Initialised(project, [migration, rollback, config, expectations],
+    return Initialised(project, [migration, rollback, config, expectations, *lint_settings],
                        sum(len(s.get("tables", {})) for s in kept.values()),
                        sum(len(s.get("functions", {})) for s in kept.values()))

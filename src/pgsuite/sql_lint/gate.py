@@ -45,7 +45,8 @@ def judge(project: Project, database: db.Database, pending: list[MigrationFile],
     if not files:
         return Verdict([Result("safety.pending", run.SAFETY, "what would be applied is safe", "pass",
                                detail="nothing pending: no migration or repeatable file to judge")], [], allow_unsafe)
-    checks = run.safety(project, files, live=sizes.read(database), carry=True)
+    checks = run.safety(project, files, live=sizes.read(database), carry=True, live_types=sizes.column_types(database),
+                        database=database)
     blocking = [f for c in checks for f in c.findings if f.level == "error" and not f.suppressed]
     if blocking and allow_unsafe is None:
         raise UnsafeMigration(blocking)

@@ -1,5 +1,6 @@
 """docs/rules.md: pgsuite's migration rules, generated from the rule modules (`pgsuite lint --rules`)."""
 
+from . import squawk
 from .rules import rules
 
 
@@ -15,4 +16,10 @@ def markdown() -> str:
         lines += [f"## {rule.id}", "", f"**{title.strip()}** Level: `{rule.level}`.", "", body.strip(), "",
                   f"Fix: {rule.fix}", "", "Flagged:", "", "```sql", rule.failing.rstrip(), "```", "",
                   "Not flagged:", "", "```sql", rule.passing.rstrip(), "```", ""]
-    return "\n".join(lines)
+    lines += ["## squawk rules pgsuite leaves out", "",
+              "pgsuite runs squawk without these, whatever the project's `.squawk.toml` says (its own",
+              "`excluded_rules` are left out too): pgsuite's runner does what they ask, or a rule above judges",
+              "the same statements knowing more than their text (inside DO blocks and function bodies too,",
+              "which tables the deployment creates, and with a target how big the others are).", "", "| squawk rule | why |", "|---|---|"]
+    lines += [f"| `{rule}` | {why} |" for rule, why in squawk.EXCLUDED.items()]
+    return "\n".join(lines + [""])

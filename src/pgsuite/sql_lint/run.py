@@ -59,6 +59,7 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
     files = collect(project, paths)
     results = RunResults(run=run_header("lint"))
     live = sizes_lib.read(dsn) if dsn else None
+    live_types = sizes_lib.column_types(dsn) if dsn else None
     pg_version = None
     if dsn:
         from ..verify.run import describe_target
@@ -66,7 +67,7 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
         with db.connect(dsn) as conn:
             results.target = describe_target(conn)
         pg_version = str(results.target["server_version"]).split()[0]
-    results.checks += safety(project, files, live=live, pg_version=pg_version)
+    results.checks += safety(project, files, live=live, pg_version=pg_version, live_types=live_types, database=dsn)
     results.checks += style(project, files)
     if dsn:
         results.checks += compile_check.run(dsn, function_locator(files))
@@ -76,9 +77,14 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
 
 
 def safety(project: Project, files: list[statements.SqlFile], new_tables: set[str] | None = None,
-           live: dict | None = None, pg_version: str | None = None, carry: bool = False) -> list[Result]:
+           live: dict | None = None, pg_version: str | None = None, carry: bool = False,
+           live_types: dict | None = None, database: db.Database | None = None) -> list[Result]:
     """The migration-safety checks. `new_tables`: created earlier in the same deployment; `carry`:
-    a table one file creates is new for the files after it (the files are one deployment)."""
+    a table one file creates is new for the files after it (the files are one deployment);
+    `live_types`: the target's column types. Column types the files make carry in any case: they
+    are facts of the history, whether or not it is applied. With the target's `database`, what a
+    statement costs the rows of a table the target holds empty is not a finding (it blocks nobody
+    for longer than any catalog change)."""
     judged = [f for f in files if f.role in JUDGED]
     config = _config_suppressions(project)
     by_rule: dict[str, list[Finding]] = {rule.id: [] for rule in rules()}
@@ -87,8 +93,10 @@ def safety(project: Project, files: list[statements.SqlFile], new_tables: set[st
                 for f in files if f.syntax_error]
     problems += _bad_ignores(files)
     created = set(new_tables or ())
+    types: dict = {}
     for sql_file in judged:
-        context = Context(sql_file, new_tables=set(created), live_tables=set(live) if live is not None else None)
+        context = Context(sql_file, new_tables=set(created), live_tables=set(live) if live is not None else None,
+                          column_types=types, live_types=live_types or {})
         for statement in sql_file.statements:
             for rule in rules():
                 for message, obj in rule.check(statement, context) or ():
@@ -99,6 +107,8 @@ def safety(project: Project, files: list[statements.SqlFile], new_tables: set[st
             context.learn(statement)
         if carry:
             created |= context.new_tables
+    if database is not None and live is not None:
+        by_rule = _without_empty_tables(by_rule, live, database)
     checks = [Result("safety.syntax", SAFETY, "every file parses (PostgreSQL's parser)", "pass",
                      remediation="fix what the parser refuses").with_findings(
         [f for f in problems if f.rule == "syntax"])]
@@ -113,6 +123,18 @@ def safety(project: Project, files: list[statements.SqlFile], new_tables: set[st
                        lambda: squawk.run(project.root, judged, pg_version),
                        None if squawk.binary() else "squawk is not installed (pip install squawk-cli)")
     return checks
+
+
+def _without_empty_tables(by_rule: dict[str, list[Finding]], live: dict, database) -> dict[str, list[Finding]]:
+    """The findings of the rules about a table's rows (a scan, a rewrite, an index build, a lock
+    held while they run) dropped where the target holds the table empty; never those about lost
+    data or broken callers."""
+    about_rows = {r.id for r in rules() if r.hazard is not None and not r.hazard.data_loss
+                  and (r.hazard.work.sizing or not r.hazard.breaks_callers)}
+    tables = {f.object for rule_id in about_rows for f in by_rule[rule_id]}
+    empty = sizes_lib.empty(database, tables, live) if tables else set()
+    return {rule_id: [f for f in found if not (rule_id in about_rows and f.object in empty)]
+            for rule_id, found in by_rule.items()}
 
 
 def style(project: Project, files: list[statements.SqlFile]) -> list[Result]:

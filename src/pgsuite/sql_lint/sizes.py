@@ -44,6 +44,47 @@ class TableSize:
         return size + busy
 
 
+COLUMNS = """
+SELECT n.nspname || '.' || c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+FROM pg_catalog.pg_attribute AS a
+JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+"""
+
+
+def column_types(database: db.Database) -> dict:
+    """(table, column) -> its type on the target (column_types.Type), for the type-change rule."""
+    from .column_types import of_formatted
+
+    with db.using(database, autocommit=True) as conn:
+        return {(table, column): of_formatted(shown) for table, column, shown in conn.execute(COLUMNS)}
+
+
+def empty(database: db.Database, tables: set[str], live: dict[str, "TableSize"]) -> set[str]:
+    """Those of `tables` the target holds empty: the statistics say no row and a look at the
+    table finds none (under a 100 ms lock_timeout: a table someone holds is not looked at)."""
+    import psycopg
+    from psycopg import sql
+
+    candidates = sorted(t for t in tables if t in live and live[t].rows in (0, -1))
+    found = set()
+    with db.using(database, autocommit=True) as conn:
+        for table in candidates:
+            schema, _, name = table.partition(".")
+            try:
+                with conn.transaction():
+                    conn.execute("SET LOCAL lock_timeout = '100ms'")
+                    conn.execute("SET LOCAL statement_timeout = '1s'")
+                    query = sql.SQL("SELECT NOT EXISTS (SELECT FROM {})").format(sql.Identifier(schema, name))
+                    if conn.execute(query).fetchone()[0]:
+                        found.add(table)
+            except psycopg.Error:
+                continue  # locked, too slow, or not readable by this role: not known to be empty
+    return found
+
+
 def read(database: db.Database) -> dict[str, TableSize]:
     with db.using(database, autocommit=True) as conn:
         return {row[0]: TableSize(*row[1:]) for row in conn.execute(TABLES)}

@@ -21,6 +21,7 @@ from pglast import ast, enums
 
 from ...hazards import Hazard
 from ...parse.statements import SqlFile, Statement
+from ..column_types import of_type_name
 
 RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")
 
@@ -34,15 +35,31 @@ class Context:
     new_tables: set[str] = field(default_factory=set)
     new_indexes: set[str] = field(default_factory=set)
     live_tables: set[str] | None = None  # the target's, with --dsn: a table it lacks is new
+    # (table, column) -> its type, as the history made it (shared by the files of one run, in order)
+    column_types: dict = field(default_factory=dict)
+    live_types: dict = field(default_factory=dict)  # (table, column) -> the target's type, with --dsn
 
     def existing(self, table: str) -> bool:
         return table not in self.new_tables and (self.live_tables is None or table in self.live_tables)
+
+    def column_type(self, table: str, column: str):
+        """Its type before this statement: the history's last word on it, else the target's; None if unknown."""
+        return self.column_types.get((table, column)) or self.live_types.get((table, column))
 
     def learn(self, statement: Statement) -> None:
         """Remember what the statement creates: later statements on it contend with nobody."""
         node = statement.node
         if isinstance(node, ast.CreateStmt):
             self.new_tables.add(qualified(node.relation))
+            for element in node.tableElts or ():
+                if isinstance(element, ast.ColumnDef):
+                    self.column_types[(qualified(node.relation), element.colname)] = of_type_name(element.typeName)
+        elif isinstance(node, ast.AlterTableStmt):
+            for cmd in node.cmds or ():
+                if cmd.subtype in (enums.AlterTableType.AT_AddColumn, enums.AlterTableType.AT_AlterColumnType):
+                    column = cmd.def_.colname if cmd.subtype == enums.AlterTableType.AT_AddColumn else cmd.name
+                    if isinstance(cmd.def_, ast.ColumnDef) and column:
+                        self.column_types[(qualified(node.relation), column)] = of_type_name(cmd.def_.typeName)
         elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
             self.new_tables.add(qualified(node.into.rel))
         elif isinstance(node, ast.IndexStmt) and node.idxname:

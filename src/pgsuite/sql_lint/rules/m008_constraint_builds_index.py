@@ -8,7 +8,7 @@ constraint USING INDEX, which only takes the lock for a moment.
 from pglast import enums
 
 from ... import hazards
-from . import added_constraints
+from . import added_constraints, altered
 
 HAZARD = hazards.CONSTRAINT["CONSTR_UNIQUE"]
 LEVEL = "error"
@@ -26,3 +26,8 @@ def check(statement, context):
         if not constraint.indexname:
             yield (f"adds {BUILDS[constraint.contype]} {constraint.conname or ''} to {table}: its index is built "
                    f"under {HAZARD.lock.label} while {HAZARD.lock.waits} wait"), table
+    for table, cmd in altered(statement, context, enums.AlterTableType.AT_AddColumn):  # ADD COLUMN c t UNIQUE
+        for constraint in (c for c in getattr(cmd.def_, "constraints", None) or () if c.contype in BUILDS):
+            name = f" {constraint.conname}" if constraint.conname else ""
+            yield (f"adds column {cmd.def_.colname} to {table} with {BUILDS[constraint.contype]}{name}: its index is "
+                   f"built under {HAZARD.lock.label} while {HAZARD.lock.waits} wait"), table
