@@ -33,13 +33,13 @@ class TableSize:
     def describe(self, work: str | None = None) -> str:
         """Its size and activity; with the rule's `work` ("scan", "rewrite"), how much of it that is."""
         if self.rows >= 0:
-            size = f"{_count(self.rows)} rows, {_bytes(self.bytes)}, indexes {_bytes(self.index_bytes)}"
+            size = f"{_rows(self.rows)}, {_bytes(self.bytes)}, indexes {_bytes(self.index_bytes)}"
             if work == "scan":
                 size += f"; reads all {_bytes(self.bytes)}"
             elif work == "rewrite":
                 size += f"; a rewrite writes {_bytes(self.bytes)} anew and rebuilds {_bytes(self.index_bytes)} of indexes"
         else:
-            size = f"about {_count(-1 - self.rows)} rows by the statistics, never analysed"
+            size = f"about {_rows(-1 - self.rows)} by the statistics, never analysed"
         busy = f"; {self.sessions} other session(s) hold a lock on it now" if self.sessions else ""
         return size + busy
 
@@ -88,6 +88,10 @@ def empty(database: db.Database, tables: set[str], live: dict[str, "TableSize"])
 def read(database: db.Database) -> dict[str, TableSize]:
     with db.using(database, autocommit=True) as conn:
         return {row[0]: TableSize(*row[1:]) for row in conn.execute(TABLES)}
+
+
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{_count(n)} rows"
 
 
 def _count(n: int) -> str:
