@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 CATALOG_LINTS = PACKAGE / "catalog_lint"  # NNNN_slug.sql
 SQL_RULES = PACKAGE / "sql_lint" / "rules"  # mNNN_slug.py
-RULE_FILE = re.compile(r"^(m\d{3})_([a-z0-9_]+)\.py$")
+RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")  # m001_create_index_blocks_writes
 OTHERS = ("syntax", "compile", "rollback", "breaking_change", "lock_prediction")  # checks of no registry
 TOOLS = r"^squawk\.[a-z0-9-]+$|^sqlfluff\.[A-Z]{2}[0-9]{2}$"  # squawk's and sqlfluff's rules, by prefix
 
@@ -20,10 +20,15 @@ def catalog_lints() -> tuple[str, ...]:
     return tuple(p.stem for p in sorted(CATALOG_LINTS.glob("[0-9][0-9][0-9][0-9]_*.sql")))
 
 
+def rule_id(module: str) -> str | None:
+    """M001_create_index_blocks_writes for the module m001_create_index_blocks_writes; None for another module."""
+    match = RULE_MODULE.match(module)
+    return f"{match.group(1).upper()}_{match.group(2)}" if match else None
+
+
 @cache
 def sql_rules() -> tuple[str, ...]:
-    found = (RULE_FILE.match(p.name) for p in sorted(SQL_RULES.glob("m*.py")))
-    return tuple(f"{m.group(1).upper()}_{m.group(2)}" for m in found if m)
+    return tuple(filter(None, (rule_id(p.stem) for p in sorted(SQL_RULES.glob("m*.py")))))
 
 
 def pattern() -> str:

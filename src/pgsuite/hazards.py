@@ -39,10 +39,6 @@ class Lock(IntEnum):
         return "writes" if self >= Lock.SHARE else ""
 
     @classmethod
-    def from_label(cls, label: str) -> "Lock | None":
-        return cls.__members__.get(label.replace(" ", "_"))
-
-    @classmethod
     def from_pg_locks(cls, mode: str) -> "Lock | None":
         return next((lock for lock in cls if lock.pg_locks_mode == mode), None)
 
@@ -97,7 +93,8 @@ NO_TABLE_LOCK = "none on existing tables"
 UNKNOWN = "unknown"
 NEW_TABLE_NOTE = "a table created in this deployment: no other session can be waiting on it"
 NEEDS_REVIEW = "needs review: pgsuite does not analyse what it does"
-NOT_ANALYSED = Hazard(None, known=False)
+NOT_ANALYSED = Hazard(None, known=False)  # also what a statement pgsuite cannot parse gets
+NO_LOCK = Hazard(None)  # a catalog-only change: an extension, a schema, a function, a grant
 AX = Lock.ACCESS_EXCLUSIVE
 
 # ALTER TABLE subcommands (pglast's AlterTableType names)

@@ -255,15 +255,17 @@ def _line(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
 
+def dotted(names) -> str:
+    """schema.name of a name as the parser splits it (a list of String nodes; unqualified: public)."""
+    parts = [getattr(n, "sval", "") for n in (names if isinstance(names, (list, tuple)) else [names]) or ()]
+    return ".".join(parts if len(parts) > 1 else ["public", *parts])
+
+
 def created_name(node) -> str | None:
     """schema.name of what a CREATE statement makes (a table, view, index, function, type ...), as
     it names it (unqualified: public); None for any other statement."""
     def relation(rv) -> str:
         return f"{rv.schemaname or 'public'}.{rv.relname}"
-
-    def dotted(names) -> str:
-        parts = [getattr(n, "sval", "") for n in names or ()]
-        return ".".join(parts if len(parts) > 1 else ["public", *parts])
 
     if isinstance(node, (ast.CreateStmt, ast.CreateForeignTableStmt)):
         return relation(node.relation if isinstance(node, ast.CreateStmt) else node.base.relation)

@@ -15,7 +15,6 @@ from pglast import ast, enums
 from .. import hazards
 from ..hazards import NEW_TABLE_NOTE as NEW_TABLE, Hazard
 
-NOT_PARSED = Hazard(None, known=False)
 # what each ALTER TABLE subcommand and added constraint does, in words (its hazard: hazards.py)
 ALTER_WHAT = {
     "AT_AddColumn": "adds column {name}", "AT_DropColumn": "drops column {name}",
@@ -67,7 +66,7 @@ def analyse(statements: list[str] | tuple[str, ...], created: set[str] | None = 
         try:
             parsed = pglast.parse_sql(text)
         except pglast.parser.ParseError:
-            effects.append(Effect("other", "?", "a statement pgsuite could not parse", NOT_PARSED))
+            effects.append(Effect("other", "?", "a statement pgsuite could not parse", hazards.NOT_ANALYSED))
             continue
         for raw in parsed:
             effects += _effects(raw.stmt, created)
@@ -120,19 +119,18 @@ def _effects(stmt, created: set[str]) -> list[Effect]:
         table = _rel(stmt.relation)
         return [_on(created, table, "created", f"trigger {stmt.trigname} on {table}", "creates a trigger",
                     hazards.TRIGGER)]
-    no_lock = Hazard(None)
     if isinstance(stmt, ast.CreateExtensionStmt):
-        return [Effect("created", f"extension {stmt.extname}", "creates the extension (if missing)", no_lock)]
+        return [Effect("created", f"extension {stmt.extname}", "creates the extension (if missing)", hazards.NO_LOCK)]
     if isinstance(stmt, ast.CreateSchemaStmt):
-        return [Effect("created", f"schema {stmt.schemaname}", "creates a schema", no_lock)]
+        return [Effect("created", f"schema {stmt.schemaname}", "creates a schema", hazards.NO_LOCK)]
     if isinstance(stmt, ast.CreateFunctionStmt):
         name = ".".join(part.sval for part in stmt.funcname)
-        return [Effect("created", f"function {name}", "creates or replaces a function", no_lock)]
+        return [Effect("created", f"function {name}", "creates or replaces a function", hazards.NO_LOCK)]
     if isinstance(stmt, ast.DoStmt):
         return [Effect("other", "DO block", "runs procedural code (effects not analysed)", hazards.NOT_ANALYSED)]
     if isinstance(stmt, (ast.GrantStmt, ast.CommentStmt)):
         return [Effect("altered", "privileges" if isinstance(stmt, ast.GrantStmt) else "comment",
-                       "changes the catalog only", no_lock)]
+                       "changes the catalog only", hazards.NO_LOCK)]
     return [Effect("other", type(stmt).__name__, "not analysed", hazards.NOT_ANALYSED)]
 
 
@@ -152,7 +150,7 @@ def _drop(stmt, created: set[str]) -> list[Effect]:
     elif kind == "table":
         hazard = hazards.DROP_TABLE
     else:
-        hazard = hazards.DROP_RELATION if kind in ("index", "view", "materialized view") else Hazard(None)
+        hazard = hazards.DROP_RELATION if kind in ("index", "view", "materialized view") else hazards.NO_LOCK
     return [Effect("dropped", f"{kind} {'.'.join(p)}", f"drops the {kind}", hazard) for p in parts]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..results import Finding
-from ..parse.statements import SqlFile
+from ..parse.statements import SqlFile, created_name, dotted
 
 DOCS = "https://squawkhq.com/docs/{rule}"
 # squawk's preferences (a type, a re-runnable statement) warn; its other rules (locks, lost data,
@@ -77,15 +77,10 @@ def _recreated(sql_file: SqlFile | None, line: int) -> bool:
     if at is None or not isinstance(drop := sql_file.statements[at].node, ast.DropStmt) \
             or drop.removeType != enums.ObjectType.OBJECT_VIEW:
         return False
-    dropped = {_dotted([p.sval for p in (o if isinstance(o, (list, tuple)) else [o])]) for o in drop.objects}
-    created = {_dotted([s.node.view.schemaname, s.node.view.relname]) for s in sql_file.statements[at + 1:]
+    dropped = {dotted(name) for name in drop.objects}
+    created = {created_name(s.node) for s in sql_file.statements[at + 1:]
                if isinstance(s.node, ast.ViewStmt) and not s.context}
     return dropped <= created
-
-
-def _dotted(parts: list) -> str:
-    parts = [p for p in parts if p]
-    return ".".join(parts if len(parts) > 1 else ["public", *parts])
 
 
 def project_excluded(settings: Path | None) -> list[str]:
