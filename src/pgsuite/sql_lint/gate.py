@@ -4,6 +4,7 @@ against the target's tables); an error-level finding refuses the whole deploymen
 caller says `--allow-unsafe "REASON"`. The reason is kept with every finding it overrode.
 """
 
+import functools
 from dataclasses import dataclass, replace
 
 from .. import db
@@ -45,8 +46,8 @@ def judge(project: Project, database: db.Database, pending: list[MigrationFile],
     if not files:
         return Verdict([Result("safety.pending", run.SAFETY, "what would be applied is safe", "pass",
                                detail="nothing pending: no migration or repeatable file to judge")], [], allow_unsafe)
-    checks = run.safety(project, files, live=sizes.read(database), carry=True, live_types=sizes.column_types(database),
-                        database=database)
+    checks = run.safety(project, files, live=sizes.read(database), carry=True, database=database,
+                        live_types=functools.cache(lambda: sizes.column_types(database)))  # read if a type changes
     blocking = [f for c in checks for f in c.findings if f.level == "error" and not f.suppressed]
     if blocking and allow_unsafe is None:
         raise UnsafeMigration(blocking)

@@ -13,7 +13,9 @@ table says how big it is and how busy. A finding is silenced by `-- pgsuite-igno
 above its statement, or by a `suppress:` entry of verify/config.yaml; both need the reason.
 """
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,19 +60,18 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
     started = time.perf_counter()
     files = collect(project, paths)
     results = RunResults(run=run_header("lint"))
-    live = sizes_lib.read(dsn) if dsn else None
-    live_types = sizes_lib.column_types(dsn) if dsn else None
-    pg_version = None
-    if dsn:
+    if dsn is None:
+        results.checks += safety(project, files) + style(project, files)
+    else:
         from ..verify.run import describe_target
 
-        with db.connect(dsn) as conn:
+        with db.connect(dsn, autocommit=True) as conn:  # one connection for all the target tells
             results.target = describe_target(conn)
-        pg_version = str(results.target["server_version"]).split()[0]
-    results.checks += safety(project, files, live=live, pg_version=pg_version, live_types=live_types, database=dsn)
-    results.checks += style(project, files)
-    if dsn:
-        results.checks += compile_check.run(dsn, function_locator(files))
+            pg_version = str(results.target["server_version"]).split()[0]
+            results.checks += safety(project, files, live=sizes_lib.read(conn), pg_version=pg_version,
+                                     live_types=functools.cache(lambda: sizes_lib.column_types(conn)), database=conn)
+            results.checks += style(project, files)
+            results.checks += compile_check.run(conn, function_locator(files))
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 3)
     return results
@@ -78,10 +79,10 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
 
 def safety(project: Project, files: list[statements.SqlFile], new_tables: set[str] | None = None,
            live: dict | None = None, pg_version: str | None = None, carry: bool = False,
-           live_types: dict | None = None, database: db.Database | None = None) -> list[Result]:
+           live_types: Callable[[], dict] | None = None, database: db.Database | None = None) -> list[Result]:
     """The migration-safety checks. `new_tables`: created earlier in the same deployment; `carry`:
     a table one file creates is new for the files after it (the files are one deployment);
-    `live_types`: the target's column types. Column types the files make carry in any case: they
+    `live_types`: reads the target's column types (when a type change needs one). Column types the files make carry in any case: they
     are facts of the history, whether or not it is applied. With the target's `database`, what a
     statement costs the rows of a table the target holds empty is not a finding (it blocks nobody
     for longer than any catalog change)."""
@@ -96,7 +97,7 @@ def safety(project: Project, files: list[statements.SqlFile], new_tables: set[st
     types: dict = {}
     for sql_file in judged:
         context = Context(sql_file, new_tables=set(created), live_tables=set(live) if live is not None else None,
-                          column_types=types, live_types=live_types or {})
+                          column_types=types, live_types=live_types)
         for statement in sql_file.statements:
             for rule in rules():
                 for message, obj in rule.check(statement, context) or ():

@@ -11,7 +11,6 @@ of the table its work reads or rewrites.
 """
 
 import pkgutil
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
@@ -19,17 +18,16 @@ from typing import Callable
 
 from pglast import ast, enums
 
+from ... import check_ids
 from ...hazards import Hazard
 from ...parse.statements import SqlFile, Statement
 from ..column_types import of_type_name
 
-RULE_MODULE = re.compile(r"^(m\d{3})_([a-z0-9_]+)$")
-
-
 @dataclass
 class Context:
-    """What a rule knows beyond the statement: its file, and the tables created before it in
-    this file or in an earlier migration of the same deployment (nobody can be waiting on them)."""
+    """What a rule knows beyond the statement: its file, the tables created before it in this
+    file or in an earlier migration of the same deployment (nobody can be waiting on them), and
+    each column's type as the history (else the target) gives it."""
 
     file: SqlFile
     new_tables: set[str] = field(default_factory=set)
@@ -37,14 +35,15 @@ class Context:
     live_tables: set[str] | None = None  # the target's, with --dsn: a table it lacks is new
     # (table, column) -> its type, as the history made it (shared by the files of one run, in order)
     column_types: dict = field(default_factory=dict)
-    live_types: dict = field(default_factory=dict)  # (table, column) -> the target's type, with --dsn
+    live_types: Callable[[], dict] | None = None  # with --dsn: (table, column) -> the target's type, read on first use
 
     def existing(self, table: str) -> bool:
         return table not in self.new_tables and (self.live_tables is None or table in self.live_tables)
 
     def column_type(self, table: str, column: str):
         """Its type before this statement: the history's last word on it, else the target's; None if unknown."""
-        return self.column_types.get((table, column)) or self.live_types.get((table, column))
+        known = self.column_types.get((table, column))
+        return known if known is not None or self.live_types is None else self.live_types().get((table, column))
 
     def learn(self, statement: Statement) -> None:
         """Remember what the statement creates: later statements on it contend with nobody."""
@@ -88,12 +87,11 @@ class Rule:
 def rules() -> tuple[Rule, ...]:
     found = []
     for module in pkgutil.iter_modules(__path__):
-        match = RULE_MODULE.match(module.name)
-        if not match:
+        if (rule_id := check_ids.rule_id(module.name)) is None:
             continue
         loaded = import_module(f"{__name__}.{module.name}")
         doc = (loaded.__doc__ or "").strip()
-        found.append(Rule(id=f"{match.group(1).upper()}_{match.group(2)}", title=doc.splitlines()[0].rstrip("."),
+        found.append(Rule(id=rule_id, title=doc.splitlines()[0].rstrip("."),
                           doc=doc, level=loaded.LEVEL, fix=loaded.FIX, failing=loaded.FAILING,
                           passing=loaded.PASSING, check=loaded.check,
                           hazard=getattr(loaded, "HAZARD", None)))
