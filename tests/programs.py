@@ -1,4 +1,4 @@
-"""System programs some tests drive (PgBouncer, Chromium), found on PATH as a user's shell finds
+"""System programs some tests drive (PgBouncer, Chromium, sqitch), found on PATH as a user's shell finds
 them. Where one is missing, its tests are "not run" with the reason and the install command
 (pytest -ra lists them); where CI promises it (PGSUITE_TEST_EXPECT_<NAME>=1), a missing one fails."""
 
@@ -10,6 +10,7 @@ import pytest
 PROGRAMS = {  # program -> (Debian package, the variable that says it must be there)
     "pgbouncer": ("pgbouncer", "PGSUITE_TEST_EXPECT_PGBOUNCER"),
     "chromium": ("chromium", "PGSUITE_TEST_EXPECT_CHROMIUM"),
+    "sqitch": ("sqitch libdbd-pg-perl", "PGSUITE_TEST_EXPECT_SQITCH"),
 }
 
 

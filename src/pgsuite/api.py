@@ -84,6 +84,20 @@ def migrate_status(project: Project, target: Target):
     return status(project, target.dsn)
 
 
+def migrate_import(root: str | Path, source: str | Path, source_format: str | None = None):
+    """Another tool's history written as migrations/ files (the project made if need be): importer.ImportRun."""
+    from .migrate import importer
+
+    return importer.run(Path(root), Path(source), source_format)
+
+
+def migrate_adopt(project: Project, target: Target):
+    """What the imported migrations' tool applied on `target`, recorded as applied: adopt.Adopted."""
+    from .migrate import adopt
+
+    return adopt.adopt(project, target.dsn)
+
+
 def check_rollback(project: Project, target: Target, progress: Progress = quiet):
     """Each migration applied, rolled back and applied again on a scratch database: RunResults."""
     from .migrate import rehearse

@@ -2,11 +2,13 @@
 
 import sys
 from datetime import timezone
+from pathlib import Path
 
 import click
 
 from ..errors import EXIT_CHECK_FAILED
-from ..migrate import rehearse, runner, scaffold
+from ..migrate import adopt as adopt_lib
+from ..migrate import importer, rehearse, runner, scaffold, sources
 from ..migrate import trace as trace_lib
 from ..migrate.status import status as migration_status
 from ..sql_lint import gate
@@ -178,6 +180,54 @@ def migrate_new(obj: Context, name, fmt):
     paths = scaffold.new(obj.project.migrations_dir, name)
     show(Document("migrate new", {"created": [str(p) for p in paths]},
                   lambda: "\n".join(f"created {p}" for p in paths)), fmt)
+
+
+@migrate.command("import", epilog=examples("pgsuite migrate import ../app/migrations",
+                                            "pgsuite migrate import ../app/db/migrations --format dbmate"))
+@click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE_DIR")
+@click.option("--format", "source_format", type=click.Choice(list(sources.formats())), default=None,
+              help="The tool the history was written for (default: detected, and named in the output).")
+@click.pass_obj
+def migrate_import(obj: Context, source, source_format):
+    """Import another tool's migrations (diesel, golang-migrate, dbmate, flyway, sqitch) as
+    NNNN_name.sql and its rollback; a second import adds only what is new."""
+    result = importer.run(Path(obj.project_dir), source, source_format)
+
+    def text() -> str:
+        lines = [f"{result.format} history in {source}: {len(result.written)} file(s) written, "
+                 f"{result.already} migration(s) imported before and unchanged"]
+        lines += [f"wrote {p}" for p in result.written + result.settings]
+        lines += [f"warning: imported before, no longer in the source: {v}" for v in result.vanished]
+        if result.written:
+            lines.append(f"a database {result.format} migrated already: `pgsuite migrate adopt --dsn ...` records "
+                         "what it applied, without running it")
+        return "\n".join(lines)
+
+    click.echo(text())  # text only: --format names the source tool here
+
+
+@migrate.command("adopt", epilog=examples("pgsuite migrate adopt --dsn \"$DATABASE_URL\""))
+@dsn_option
+@formats.option("text", "json")
+@lock_timeout_option
+@click.pass_obj
+def migrate_adopt(obj: Context, dsn, fmt, lock_timeout):
+    """Record as applied what the imported migrations' own tool applied on the target (its
+    ledger), running nothing."""
+    target = obj.resolve_target(dsn, fmt)
+    result = adopt_lib.adopt(obj.project, target.dsn, lock_timeout)
+
+    def text() -> str:
+        lines = [f"{result.format}'s ledger {result.ledger}: {len(result.recorded)} migration(s) recorded as "
+                 f"applied, {len(result.already)} recorded before, {len(result.pending)} pending"]
+        lines += [f"recorded {m}" for m in result.recorded]
+        lines += [f"recorded repeatable sql/{r}" for r in result.repeatables]
+        lines.append(f"{result.ledger} stays: drop it once {result.format} no longer runs against this database")
+        return "\n".join(lines)
+
+    show(Document("migrate adopt", {"target": target.as_dict(), "format": result.format, "ledger": result.ledger,
+                                    "recorded": result.recorded, "already": result.already,
+                                    "repeatables": result.repeatables, "pending": result.pending}, text), fmt)
 
 
 def _show_run(command: str, target, result: runner.MigrationRun, fmt: str, live: bool = False, **extra) -> None:

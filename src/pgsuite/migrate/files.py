@@ -79,11 +79,11 @@ def _load(path: Path) -> MigrationFile:
 
 
 def _parsed(path: Path, migration_id: str, raw: bytes, rollback_path: Path, rollback_raw: bytes | None) -> MigrationFile:
-    statements, transactional = _parse(path, raw)
+    statements, transactional = parse_statements(path, raw)
     rollback_statements: tuple[str, ...] = ()
     rollback_checksum = None
     if rollback_raw is not None:
-        rollback_statements, _ = _parse(rollback_path, rollback_raw)
+        rollback_statements, _ = parse_statements(rollback_path, rollback_raw)
         rollback_checksum = checksum(rollback_raw)
     return MigrationFile(
         id=migration_id,
@@ -122,7 +122,7 @@ def syntax_check(path: Path, raw: bytes | None = None) -> str:
     return text
 
 
-def _parse(path: Path, raw: bytes) -> tuple[tuple[str, ...], bool]:
+def parse_statements(path: Path, raw: bytes) -> tuple[tuple[str, ...], bool]:
     """The statements as yoyo will run them, after PostgreSQL's parser accepted the file and read
     them as yoyo splits them. A chunk that holds only comments (a trailing comment, say) is no
     statement: yoyo runs it as a no-op."""

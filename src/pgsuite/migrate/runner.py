@@ -116,15 +116,28 @@ def apply(
     return result
 
 
-def record_applied(project: Project, dsn: str, migration_id: str, lock_timeout: str = "60s") -> None:
-    """Record a migration as applied without running it: the database already is what it makes
-    (the baseline `pgsuite init` takes from a live database)."""
-    by_id = {f.id: f for f in migration_files.discover(project.migrations_dir)}
+def record_applied(project: Project, dsn: str, migration_ids: list[str], lock_timeout: str = "60s",
+                   repeatables: list[repeatable.RepeatableFile] = ()) -> list[str]:
+    """Record migrations (and repeatable files) as applied without running them, in one
+    transaction: the database already is what they make (the baseline `pgsuite init` takes, a
+    history another tool applied). Validated like an apply first; those recorded already are
+    left as they are. Returns the ids recorded now."""
+    files = migration_files.discover(project.migrations_dir)
+    by_id = {f.id: f for f in files}
     with locked_backend(dsn, lock_timeout) as backend:
-        migration = next(m for m in read_migrations(str(project.migrations_dir)) if m.id == migration_id)
-        migration.load()
+        history = applied_migrations(backend)
+        found = problems(files, history)
+        if found:
+            raise ValidationFailed(found)
+        wanted = set(migration_ids) - {a.id for a in history}
+        migrations = [m for m in read_migrations(str(project.migrations_dir)) if m.id in wanted]
         with backend.transaction():
-            _record(backend, migration, by_id[migration_id], "apply", 0.0)
+            for migration in migrations:
+                migration.load()
+                _record(backend, migration, by_id[migration.id], "apply", 0.0)
+            for file in repeatables:
+                backend.query(queries.load("ledger_record_repeatable"), {"name": file.name, "checksum": file.checksum})
+    return [m.id for m in migrations]
 
 
 def rollback(

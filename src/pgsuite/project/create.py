@@ -95,7 +95,7 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
         entries = "".join(ACCEPTED.format(rule=rule, baseline=baseline.BASELINE_ID, database=database)
                           for rule in accepted)
         config.write_text(CONFIG.replace("{accepted}", entries or " []"), encoding="utf-8")
-    runner.record_applied(project, dsn, baseline.BASELINE_ID)
+    runner.record_applied(project, dsn, [baseline.BASELINE_ID])
     expectations = root / "verify" / "schema.yaml"
     expectations.write_text(snapshot.snapshot(dsn, schemas), encoding="utf-8")
     return Initialised(project, [migration, rollback, config, expectations, *lint_settings],

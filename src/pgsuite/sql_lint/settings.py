@@ -1,6 +1,6 @@
 """The lint settings a new project starts with (`pgsuite init`): a .squawk.toml and a .sqlfluff
-with pgsuite's defaults, each rule left out with its reason, written only where the project
-has none (squawk and sqlfluff also find one in a parent folder: a repository's own is kept)."""
+with pgsuite's defaults, each rule left out with its reason (also written by `migrate import`),
+written only where the project has none (squawk and sqlfluff also find one in a parent folder: a repository's own is kept)."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ SQUAWK = """\
 # pgsuite always runs squawk without the rules its runner satisfies and those its own rules judge
 # with more knowledge (`pgsuite lint --rules` lists them with the reasons: {excluded} rules).
 # Leave out more with excluded_rules = ["rule"], each with its reason in a comment.
-pg_version = "{pg_version}"  # the server this project was initialised on
+{pg_version_line}
 """
 SQLFLUFF = """\
 # sqlfluff's configuration for this project (written by `pgsuite init`;
@@ -29,10 +29,13 @@ exclude_rules = LT01, LT02, LT05, CP01, CP02, CP03, CP04, CP05, RF04
 """
 
 
-def write_defaults(root: Path, pg_version: str) -> list[Path]:
-    """The settings files written (none where the project, or a folder above it, has its own)."""
+def write_defaults(root: Path, pg_version: str | None) -> list[Path]:
+    """The settings files written (none where the project, or a folder above it, has its own).
+    `pg_version`: the server's, when one was asked (squawk judges for the newest without it)."""
+    line = (f'pg_version = "{pg_version}"  # the server this project was initialised on' if pg_version else
+            '# pg_version = "15.0"  # your servers\' oldest version: without it squawk judges for the newest')
     written = []
-    for name, text in ((".squawk.toml", SQUAWK.format(excluded=len(squawk.EXCLUDED), pg_version=pg_version)),
+    for name, text in ((".squawk.toml", SQUAWK.format(excluded=len(squawk.EXCLUDED), pg_version_line=line)),
                        (".sqlfluff", SQLFLUFF)):
         if any((folder / name).is_file() for folder in [root, *root.parents]):
             continue
