@@ -28,7 +28,8 @@ from ..verify import expectations
 from ..verify import compile as compile_check
 from . import sizes as sizes_lib
 from ..parse import statements
-from . import sqlfluff, squawk
+from . import scope, sqlfluff, squawk
+from .scope import EVERYTHING
 from .rules import Context, rules
 
 SAFETY = "migration safety"
@@ -56,49 +57,73 @@ def collect(project: Project, paths: list[Path] | None = None) -> list[statement
     return list(found.values())
 
 
-def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = None) -> RunResults:
+def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = None, since: str | None = None,
+         whole: bool = False) -> RunResults:
+    """What is new judged (sql_lint/scope.py: the migrations accepted already are left out, and
+    counted); `paths`, `whole`: every file named, or the whole history."""
     started = time.perf_counter()
     files = collect(project, paths)
     results = RunResults(run=run_header("lint"))
     if dsn is None:
-        results.checks += safety(project, files) + style(project, files)
+        chosen = EVERYTHING if paths else scope.choose(project.root, files, since=since, whole=whole)
+        results.checks += _scope_line(files, chosen)
+        results.checks += safety(project, files, accepted=chosen.accepted)
+        results.checks += style(project, [f for f in files if f.name not in chosen.accepted])
     else:
         from ..verify.run import describe_target
 
         with db.connect(dsn, autocommit=True) as conn:  # one connection for all the target tells
             results.target = describe_target(conn)
+            chosen = EVERYTHING if paths else scope.choose(project.root, files, conn, since, whole)
             pg_version = str(results.target["server_version"]).split()[0]
+            results.checks += _scope_line(files, chosen)
             results.checks += safety(project, files, live=sizes_lib.read(conn), pg_version=pg_version,
-                                     live_types=functools.cache(lambda: sizes_lib.column_types(conn)), database=conn)
-            results.checks += style(project, files)
+                                     live_types=functools.cache(lambda: sizes_lib.column_types(conn)), database=conn,
+                                     accepted=chosen.accepted)
+            results.checks += style(project, [f for f in files if f.name not in chosen.accepted])
             results.checks += compile_check.run(conn, function_locator(files))
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 3)
     return results
 
 
+def _scope_line(files: list[statements.SqlFile], chosen: scope.Scope) -> list[Result]:
+    """The one line saying how many accepted migrations were left out (not run: never a pass)."""
+    if not chosen.migrations:
+        return []
+    judged = sum(1 for f in files if f.role == "migration" and f.name not in chosen.accepted)
+    return [Result("safety.scope", SAFETY, "what is new is judged", "skip",
+                   detail=f"not run on {len(chosen.migrations)} accepted migration(s), {chosen.why}; "
+                          f"{judged} judged (`pgsuite lint --all` judges the whole history)")]
+
+
 def safety(project: Project, files: list[statements.SqlFile], new_tables: set[str] | None = None,
            live: dict | None = None, pg_version: str | None = None, carry: bool = False,
-           live_types: Callable[[], dict] | None = None, database: db.Database | None = None) -> list[Result]:
+           live_types: Callable[[], dict] | None = None, database: db.Database | None = None,
+           accepted: frozenset[str] = frozenset()) -> list[Result]:
     """The migration-safety checks. `new_tables`: created earlier in the same deployment; `carry`:
     a table one file creates is new for the files after it (the files are one deployment);
     `live_types`: reads the target's column types (when a type change needs one). Column types the files make carry in any case: they
     are facts of the history, whether or not it is applied. With the target's `database`, what a
     statement costs the rows of a table the target holds empty is not a finding (it blocks nobody
     for longer than any catalog change)."""
-    judged = [f for f in files if f.role in JUDGED]
+    history = [f for f in files if f.role in JUDGED]
+    judged = [f for f in history if f.name not in accepted]
     config = _config_suppressions(project)
     by_rule: dict[str, list[Finding]] = {rule.id: [] for rule in rules()}
     problems = [Finding("syntax", "error", f"SQL syntax error: {f.syntax_error[1]}", file=f.name,
                         line=f.syntax_error[0], fix="fix the statement; PostgreSQL's parser refuses it")
                 for f in files if f.syntax_error]
-    problems += _bad_ignores(files)
+    problems += _bad_ignores([f for f in files if f.name not in accepted])
     created = set(new_tables or ())
     types: dict = {}
-    for sql_file in judged:
+    for sql_file in history:
         context = Context(sql_file, new_tables=set(created), live_tables=set(live) if live is not None else None,
                           column_types=types, live_types=live_types)
         for statement in sql_file.statements:
+            if sql_file.name in accepted:  # not judged, but what it makes is the history's
+                context.learn(statement)
+                continue
             for rule in rules():
                 for message, obj in rule.check(statement, context) or ():
                     by_rule[rule.id].append(Finding(

@@ -21,9 +21,10 @@ from ..results import Finding
 from ..parse.statements import SqlFile, created_name, dotted
 
 DOCS = "https://squawkhq.com/docs/{rule}"
-# squawk's preferences (a type, a re-runnable statement) warn; its other rules (locks, lost data,
-# broken callers) are errors, which refuse a deployment
-PREFERENCES = ("prefer-", "ban-char-field")
+# squawk's preferences (a type, a re-runnable statement, where a new enum value sorts: appending
+# it blocks nobody and loses nothing) warn; its other rules (locks, lost data, broken callers) are
+# errors, which refuse a deployment
+PREFERENCES = ("prefer-", "ban-char-field", "require-enum-value-ordering")
 # a rule of pgsuite's judges the same statements knowing more: inside DO blocks and function bodies
 # too, which tables the deployment creates (nobody waits on them), with a target how big the others are
 _BETTER = "judged by pgsuite's "
