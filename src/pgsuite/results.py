@@ -36,7 +36,8 @@ class Finding:
     fix: str = ""
     docs: str = ""  # where the rule is documented
     suppressed: str = ""  # the reason, when a suppression silenced it
-    suppressed_by: str = ""  # "source" (a pgsuite-ignore comment), "config" (verify/config.yaml), "allow-unsafe"
+    suppressed_by: str = ""  # "source" (a pgsuite-ignore comment), "config" (verify/config.yaml), "allow-unsafe",
+    # "accepted" (verify/config.yaml's accepted: present when the project began; it warns, never passes)
 
     def __post_init__(self):
         for name in ("message", "statement"):
@@ -78,16 +79,20 @@ class Result:
 
     def with_findings(self, findings: list[Finding]) -> Result:
         """This check judged by `findings`: fail (or warn, if every live one is a warning) when
-        one is not suppressed, else pass; the detail lists them, suppressed ones with the reason."""
+        one is not suppressed, else warn for a pre-existing (accepted) one, else pass; the detail
+        lists them, suppressed and pre-existing ones with the reason."""
         live = [f for f in findings if not f.suppressed]
-        muted = [f for f in findings if f.suppressed]
-        status = "pass" if not live else ("fail" if any(f.level == "error" for f in live) else "warn")
-        detail = [_located(f) for f in live] + [f"suppressed: {_located(f)} ({f.suppressed})" for f in muted]
+        muted = [f for f in findings if f.suppressed and f.suppressed_by != "accepted"]
+        older = [f for f in findings if f.suppressed and f.suppressed_by == "accepted"]
+        status = ("fail" if any(f.level == "error" for f in live) else "warn") if live else ("warn" if older else "pass")
+        detail = ([_located(f) for f in live] + [f"pre-existing: {_located(f)} ({f.suppressed})" for f in older]
+                  + [f"suppressed: {_located(f)} ({f.suppressed})" for f in muted])
         objects = sorted({f.object for f in live if f.object})
         return replace(self, status=status, findings=tuple(findings), detail="\n".join(detail),
                        object=", ".join(objects) or self.object, expected="no findings",
-                       actual=f"{len(live)} finding(s)" + (f", {len(muted)} suppressed" if muted else ""),
-                       remediation=self.remediation if live else "")
+                       actual=f"{len(live)} finding(s)" + (f", {len(older)} pre-existing" if older else "")
+                       + (f", {len(muted)} suppressed" if muted else ""),
+                       remediation=self.remediation if live or older else "")
 
 
 @dataclass

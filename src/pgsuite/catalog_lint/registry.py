@@ -42,6 +42,7 @@ class Suppression:
     lint: str
     object: str
     reason: str
+    kind: str = "config"  # "accepted": present when the project began, a pre-existing warning, not silence
 
 
 @cache
@@ -77,7 +78,7 @@ def suppress(found: list[Finding], suppressions: list[Suppression]) -> list[Find
         match = next((s for s in suppressions if s.lint == finding.rule and any(
             fnmatch.fnmatchcase(candidate, s.object) for candidate in (finding.where, finding.file, finding.object)
             if candidate)), None)
-        out.append(replace(finding, suppressed=match.reason, suppressed_by="config") if match else finding)
+        out.append(replace(finding, suppressed=match.reason, suppressed_by=match.kind) if match else finding)
     return out
 
 

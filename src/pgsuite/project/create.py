@@ -6,6 +6,7 @@ migration taken from the live schema (migrate/baseline.py), which it records as 
 empty one.
 """
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,10 @@ settings:
 # A lint silenced for an object (or a glob of objects, or a file:line), with a reason:
 #   - {lint: 0002_unindexed_foreign_key, object: public.some_table, reason: "append-only, never deleted"}
 suppress:{accepted}
+
+# What the catalog lints found in {database} when `pgsuite init` ran: verify reports each as a
+# pre-existing warning (never a pass); a new finding fails. Fix one and delete its entry.
+accepted:{present}
 """
 ACCEPTED = """
   # the baseline is the schema {database} already had: what pgsuite lint's safety gate finds in it
@@ -46,6 +51,21 @@ ACCEPTED = """
     object: "migrations/{baseline}.sql:*"
     reason: "the schema as it already was in {database} when `pgsuite init` ran"
 """
+
+
+def _present_findings(conn, schemas: list[str]) -> str:
+    """The catalog lints' findings on the live schema, as config entries."""
+    from ..catalog_lint import registry
+
+    entries = []
+    for check in registry.run(conn, schemas, []):
+        for finding in check.findings:
+            where = finding.object or finding.where
+            if where:
+                entries.append(f'\n  - {{lint: {finding.rule}, object: {json.dumps(where)}, reason: "present at init"}}'
+                               f'  # {" ".join(finding.message.split())[:100]}')
+    conn.commit()
+    return "".join(sorted(set(entries))) or " []"
 
 
 def _baseline_findings(project: Project, migration: Path) -> list[str]:
@@ -94,7 +114,10 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
         accepted = _baseline_findings(project, migration)
         entries = "".join(ACCEPTED.format(rule=rule, baseline=baseline.BASELINE_ID, database=database)
                           for rule in accepted)
-        config.write_text(CONFIG.replace("{accepted}", entries or " []"), encoding="utf-8")
+        with db.connect(dsn) as conn:
+            present = _present_findings(conn, list(live.document["schemas"]))
+        config.write_text(CONFIG.replace("{accepted}", entries or " []").replace("{present}", present)
+                          .replace("{database}", database), encoding="utf-8")
     runner.record_applied(project, dsn, [baseline.BASELINE_ID])
     expectations = root / "verify" / "schema.yaml"
     expectations.write_text(snapshot.snapshot(dsn, schemas), encoding="utf-8")

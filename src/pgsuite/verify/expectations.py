@@ -84,6 +84,9 @@ def document_schema() -> dict:
         "settings": kinds.mapping(settings),
         "project": kinds.mapping(PROJECT),
         "suppress": {"type": "array", "items": suppression, "description": "a list of {lint, object, reason}"},
+        "accepted": {"type": "array", "items": suppression,
+                     "description": "a list of {lint, object, reason}: findings the schema had when the project "
+                                    "began (pgsuite init), reported as pre-existing warnings, never as passes"},
     }
     for kind in kinds.at_level("database"):
         properties[kind.name] = {"type": "object", "additionalProperties": object_schema(kind),
@@ -160,7 +163,9 @@ def _explain(error) -> tuple[tuple, str] | None:
 
 def load_suppressions(config: Path) -> list[Suppression]:
     """Only the suppressions of verify/config.yaml (what `pgsuite lint` needs of it), validated."""
-    return [Suppression(e["lint"], e["object"], e["reason"]) for e in _config(config).get("suppress") or []]
+    data = _config(config)
+    return ([Suppression(e["lint"], e["object"], e["reason"]) for e in data.get("suppress") or []]
+            + [Suppression(e["lint"], e["object"], e["reason"], "accepted") for e in data.get("accepted") or []])
 
 
 def load_project(config: Path) -> dict:
@@ -193,6 +198,8 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
         setattr(result.project, name, value)
     for entry in data.get("suppress") or []:
         result.suppress.append(Suppression(entry["lint"], entry["object"], entry["reason"]))
+    for entry in data.get("accepted") or []:
+        result.suppress.append(Suppression(entry["lint"], entry["object"], entry["reason"], "accepted"))
     declared = [(kind.name, name, (kind.name, name), spec)
                 for kind in kinds.at_level("database") if kind.name != "schemas"
                 for name, spec in (data.get(kind.name) or {}).items()]
