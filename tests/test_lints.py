@@ -84,6 +84,23 @@ OFFENDERS = {  # lint: (offending SQL, the object reported, a part of the detail
         "app_private.leak()", "SECURITY DEFINER function leak() can be called by anon, authenticated"),
     "0021_unused_index": (None, "public.customers.customers_phone_idx", "0 scans"),
     "0022_table_bloat": (None, "public.bloated", "of its rows are dead"),
+    "0023_foreign_table_in_api": (
+        "CREATE FOREIGN DATA WRAPPER lint_fdw; CREATE SERVER lint_remote FOREIGN DATA WRAPPER lint_fdw;"
+        " CREATE FOREIGN TABLE public.remote_orders (id int) SERVER lint_remote;"
+        " GRANT SELECT ON public.remote_orders TO authenticated",
+        "public.remote_orders", "foreign table remote_orders (server lint_remote) can be read by authenticated"),
+    "0024_extension_outdated": (
+        "CREATE EXTENSION citext VERSION '1.4' SCHEMA extensions", "citext", "extension citext is at version 1.4"),
+    "0025_sensitive_columns_exposed": (
+        "CREATE TABLE public.api_clients (id int PRIMARY KEY, name text, api_key text);"
+        " GRANT SELECT ON public.api_clients TO anon",
+        "public.api_clients.api_key", "column api_clients.api_key looks sensitive and anon can read every row of it"),
+    "0026_function_search_path_mutable": (
+        "CREATE FUNCTION public.greeting() RETURNS text LANGUAGE sql AS $$SELECT 'hello'$$",
+        "public.greeting()", "function greeting() does not set search_path"),
+    "0027_policy_public_read": (
+        "CREATE POLICY services_public ON services FOR SELECT TO anon USING (true)", "public.services",
+        "policy services_public on services: every row readable by anon"),
 }
 
 PASSING = {  # lint: SQL that comes close to its offence and must not be reported
@@ -126,7 +143,40 @@ PASSING = {  # lint: SQL that comes close to its offence and must not be reporte
                                             " GRANT EXECUTE ON FUNCTION app_private.internal() TO service_role",
     "0021_unused_index": None,  # below: an index that was scanned
     "0022_table_bloat": None,  # below: the same table, vacuumed
+    "0023_foreign_table_in_api": "CREATE FOREIGN DATA WRAPPER lint_fdw; CREATE SERVER lint_remote FOREIGN DATA WRAPPER"
+                                 " lint_fdw; CREATE FOREIGN TABLE public.remote_orders (id int) SERVER lint_remote",
+    "0024_extension_outdated": "CREATE EXTENSION citext SCHEMA extensions",
+    "0025_sensitive_columns_exposed": "CREATE TABLE public.api_clients (id int PRIMARY KEY, name text, api_key text);"
+                                      " GRANT SELECT (id, name) ON public.api_clients TO anon;"
+                                      " GRANT SELECT ON public.api_clients TO service_role",  # a column grant; trusted
+    "0026_function_search_path_mutable": "CREATE FUNCTION public.greeting() RETURNS text LANGUAGE sql"
+                                         " SET search_path = pg_catalog, pg_temp AS $$SELECT 'hello'$$",
+    "0027_policy_public_read": "CREATE POLICY services_public ON services FOR SELECT TO anon"
+                               " USING (org_id IS NOT NULL)",
 }
+
+# what splinter's own fixtures show: offences the first versions of these lints missed, and
+# legitimate patterns they reported (issue 22, item 7)
+MISSED = [  # (lint, offending SQL, a part of the detail)
+    ("0019_policy_always_true", "CREATE POLICY services_any ON services FOR UPDATE TO authenticated"
+                                " USING (org_id IS NOT NULL) WITH CHECK (1 = 1)", "WITH CHECK ((1 = 1))"),
+    ("0019_policy_always_true", "CREATE POLICY services_add ON services FOR INSERT TO anon",
+     "no WITH CHECK on an INSERT policy for anon"),
+    ("0025_sensitive_columns_exposed", "CREATE VIEW public.staff_logins AS SELECT 1 AS id, 'x'::text AS password_hash;"
+                                       " GRANT SELECT ON public.staff_logins TO authenticated",
+     "column staff_logins.password_hash looks sensitive and authenticated can read every row of it (a view)"),
+]
+NOT_OFFENCES = [  # (lint, SQL a DBA would dismiss a finding about)
+    ("0019_policy_always_true", "CREATE POLICY services_public ON services FOR SELECT TO anon USING (true)"),
+    ("0019_policy_always_true", "CREATE TABLE public.free (id int PRIMARY KEY);"
+                                " CREATE POLICY free_all ON public.free FOR UPDATE TO authenticated USING (true)"),
+    ("0010_policy_claim_not_initplan", "ALTER POLICY customers_org_isolation ON customers"
+                                       " USING (org_id = app_private.request_org_id());"
+                                       " ALTER TABLE customers DISABLE ROW LEVEL SECURITY"),
+    ("0025_sensitive_columns_exposed", "CREATE TABLE public.api_clients (id int PRIMARY KEY, api_key text);"
+                                       " ALTER TABLE public.api_clients ENABLE ROW LEVEL SECURITY;"
+                                       " GRANT SELECT ON public.api_clients TO anon"),
+]
 
 
 def test_every_lint_is_documented_and_has_a_failing_and_a_passing_case():
@@ -171,6 +221,28 @@ def test_lint_passes_what_comes_close(db, lint_id):
         conn.execute(PASSING[lint_id])
         result = findings(conn, lint_id, CONFIG.suppress)
         assert result.status == "pass", result
+
+
+@pytest.mark.parametrize("lint_id,offence,message", MISSED)
+def test_lint_flags_what_it_once_missed(db, lint_id, offence, message):
+    with psycopg.connect(db) as conn, conn.transaction(force_rollback=True):
+        conn.execute(offence)
+        result = findings(conn, lint_id, CONFIG.suppress)
+        assert result.status in ("fail", "warn") and message in result.detail, result
+
+
+@pytest.mark.parametrize("lint_id,sql", NOT_OFFENCES)
+def test_lint_leaves_alone_what_a_dba_would_dismiss(db, lint_id, sql):
+    with psycopg.connect(db) as conn, conn.transaction(force_rollback=True):
+        conn.execute(sql)
+        assert findings(conn, lint_id, CONFIG.suppress).status == "pass"
+
+
+def test_a_public_read_is_a_warning_at_most(db):
+    with psycopg.connect(db) as conn, conn.transaction(force_rollback=True):
+        conn.execute(OFFENDERS["0027_policy_public_read"][0])
+        statuses = {r.id: r.status for r in run(conn, SCHEMAS, CONFIG.suppress, PROJECT)}
+    assert statuses["lint.0027_policy_public_read"] == "warn" and statuses["lint.0019_policy_always_true"] == "pass"
 
 
 def test_a_lint_without_the_project_settings_it_needs_is_not_run(db):

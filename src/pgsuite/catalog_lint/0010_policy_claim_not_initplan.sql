@@ -11,6 +11,7 @@ SELECT format('%%s.%%s', c.relnamespace::regnamespace, c.relname) AS object,
 FROM pg_policy AS p
 JOIN pg_class AS c ON c.oid = p.polrelid
 WHERE c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY(%(schemas)s))
+  AND c.relrowsecurity  -- without row-level security no policy runs: 0005 says so
   AND concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
       ~* ('(current_setting' || coalesce((SELECT string_agg('|' || regexp_replace(split_part(f, '.', -1),
                                                                                   '\W', '', 'g'), '')
