@@ -70,7 +70,7 @@ def test_a_split_that_differs_from_postgresqls_parser_is_refused(tmp_path, monke
     path.write_text("SELECT 'a; b';\nSELECT 2;\n")
     monkeypatch.setattr(migration_files, "_yoyo_split", lambda _: ({}, ["SELECT 'a;", "b';", "SELECT 2;"]))
     with pytest.raises(Exception) as refused:
-        migration_files._parse(path, path.read_bytes())
+        migration_files.parse_statements(path, path.read_bytes())
     assert "PostgreSQL's parser refuses" in str(refused.value)
 
 

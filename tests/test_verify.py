@@ -26,7 +26,7 @@ def test_a_clean_deploy_verifies_with_no_failure_and_no_lint_finding(db):
     # every lint judged, but the unused-index one: statistics younger than a week prove nothing
     not_run = [c.id for c in results.checks if c.status == "skip"]
     assert not_run == ["lint.0021_unused_index"]
-    assert categories["lints"]["checks"] == 22 and categories["scenarios"]["checks"] >= 13
+    assert categories["lints"]["checks"] == 27 and categories["scenarios"]["checks"] >= 13
     out = run_verify(db)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines()[-1].startswith("PASS: ")
