@@ -227,8 +227,8 @@ def as_the_tool_would(dsn: str, fmt: str, source: Path, count: int | None = None
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(LEDGER_DDL[fmt])
         for rank, migration in enumerate(found, 1):
-            body, _ = importer._unwrapped(migration.up)
-            if migration.transactional is False or importer._needs_no_transaction(body):
+            body, _, nodes = importer._unwrapped(migration.up)
+            if migration.transactional is False or importer._needs_no_transaction(nodes):
                 conn.execute(body)
             else:
                 with conn.transaction():
@@ -338,45 +338,32 @@ def recorded_nothing(dsn: str) -> bool:
     return exists is None or query(dsn, "SELECT count(*) FROM public._yoyo_migration") == [(0,)]
 
 
-def test_a_dirty_golang_migrate_ledger_is_refused(tmp_path, empty_db):
-    source, root = source_copy(tmp_path, "golang-migrate"), tmp_path / "project"
-    as_the_tool_would(empty_db, "golang-migrate", source, count=2)
-    query(empty_db, "UPDATE schema_migrations SET dirty = true")
+REFUSED = [  # (tool, how its database is made, what then goes wrong in its ledger, exit code, the message)
+    ("golang-migrate", 2, "UPDATE schema_migrations SET dirty = true", 1, "version 2 is dirty (it failed halfway)"),
+    ("flyway", 2, "UPDATE flyway_schema_history SET success = false WHERE version = '1.1'", 1,
+     "failed migration(s) recorded (1.1)"),
+    ("dbmate", None, "DELETE FROM schema_migrations WHERE version = '20210415090000'", 1,
+     "version 20210502100000 is applied but 20210415090000 (migrations/0003_items_done_index.sql)"),
+    ("dbmate", None, "INSERT INTO schema_migrations (version) VALUES ('20990101000000')", 2,
+     "20990101000000"),
+]
+
+
+@pytest.mark.parametrize("fmt,count,tamper,code,message", REFUSED,
+                         ids=["dirty", "failed-row", "gap", "version-the-project-lacks"])
+def test_a_ledger_pgsuite_cannot_take_over_is_refused_and_nothing_recorded(tmp_path, empty_db, fmt, count, tamper,
+                                                                           code, message):
+    source, root = source_copy(tmp_path, fmt), tmp_path / "project"
+    if fmt == "dbmate":
+        dbmate(empty_db, source, "up")  # the real tool
+    else:
+        as_the_tool_would(empty_db, fmt, source, count=count)
+    query(empty_db, tamper)
     assert import_into(root, source).returncode == 0
     out = adopt(root, empty_db)
-    assert out.returncode == 1
-    assert "version 2 is dirty (it failed halfway)" in out.stderr
-    assert recorded_nothing(empty_db)
-
-
-def test_a_failed_flyway_row_is_refused(tmp_path, empty_db):
-    source, root = source_copy(tmp_path, "flyway"), tmp_path / "project"
-    as_the_tool_would(empty_db, "flyway", source, count=2)
-    query(empty_db, "UPDATE flyway_schema_history SET success = false WHERE version = '1.1'")
-    assert import_into(root, source).returncode == 0
-    out = adopt(root, empty_db)
-    assert out.returncode == 1 and "failed migration(s) recorded (1.1)" in out.stderr, out.stderr
-    assert recorded_nothing(empty_db)
-
-
-def test_a_gap_in_the_tools_ledger_is_refused(tmp_path, empty_db):
-    source, root = source_copy(tmp_path, "dbmate"), tmp_path / "project"
-    dbmate(empty_db, source, "up")
-    query(empty_db, "DELETE FROM schema_migrations WHERE version = '20210415090000'")
-    assert import_into(root, source).returncode == 0
-    out = adopt(root, empty_db)
-    assert out.returncode == 1
-    assert "version 20210502100000 is applied but 20210415090000 (migrations/0003_items_done_index.sql)" in out.stderr
-    assert recorded_nothing(empty_db)
-
-
-def test_a_version_the_tool_applied_that_the_project_lacks_is_refused(tmp_path, empty_db):
-    source, root = source_copy(tmp_path, "dbmate"), tmp_path / "project"
-    dbmate(empty_db, source, "up")
-    query(empty_db, "INSERT INTO schema_migrations (version) VALUES ('20990101000000')")
-    assert import_into(root, source).returncode == 0
-    out = adopt(root, empty_db)
-    assert out.returncode == 2 and "20990101000000" in out.stderr and "import them first" in out.stderr
+    assert out.returncode == code and message in out.stderr, out.stderr
+    if code == 2:
+        assert "import them first" in out.stderr
     assert recorded_nothing(empty_db)
 
 

@@ -56,10 +56,10 @@ def adopt(project: Project, dsn: str, lock_timeout: str = "60s") -> Adopted:
     if missing:
         raise ConfigError(f"{ledger} records {len(missing)} version(s) applied that migrations/ lacks "
                           f"({', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}): import them first")
-    flags = [i.version in applied for i in ordered]
-    if False in flags and True in flags[flags.index(False):]:
-        gap = ordered[flags.index(False)]
-        later = next(i for i in ordered[flags.index(False):] if i.version in applied)
+    first_missing = next((n for n, i in enumerate(ordered) if i.version not in applied), len(ordered))
+    later = next((i for i in ordered[first_missing:] if i.version in applied), None)
+    if later is not None:
+        gap = ordered[first_missing]
         raise CheckFailed(f"{ledger}: version {later.version} is applied but {gap.version} (migrations/"
                           f"{gap.migration_id}.sql), before it, is not; pgsuite applies in order: apply it with "
                           f"{fmt} first, or renumber; nothing recorded")

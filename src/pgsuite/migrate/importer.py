@@ -140,10 +140,10 @@ def run(root: Path, source: Path, fmt: str | None = None) -> ImportRun:
 
 
 def _forward(migration: sources.SourceMigration, fmt: str, source: Path) -> str:
-    body, wrapped = _unwrapped(migration.up)
+    body, wrapped, nodes = _unwrapped(migration.up)
     transactional = migration.transactional
     if transactional is None:
-        transactional = not _needs_no_transaction(body)
+        transactional = not _needs_no_transaction(nodes)
     lines = [f"-- Imported by `pgsuite migrate import` from {fmt}: {_relative(migration.up.path, source)}",
              _header(fmt, migration.version, migration.up, source)]
     if not transactional:
@@ -163,7 +163,7 @@ def _rollback(migration: sources.SourceMigration, fmt: str, source: Path, migrat
         return (f"-- Imported by `pgsuite migrate import`: {why}.\n"
                 f"-- imported-from: {fmt} version={migration.version} (no rollback in the source)\n\n"
                 + NO_ROLLBACK.format(id=migration_id, why=why.replace("'", "''")))
-    body, _ = _unwrapped(down)
+    body, _, _ = _unwrapped(down)
     return (f"-- Imported by `pgsuite migrate import` from {fmt}: {_relative(down.path, source)}\n"
             + _header(fmt, migration.version, down, source) + "\n\n" + _quiet_directives(body).strip("\n") + "\n")
 
@@ -172,24 +172,26 @@ def _header(fmt: str, version: str, script: sources.Script, source: Path) -> str
     return f"-- imported-from: {fmt} version={version} sha256={script.sha256} file={_relative(script.path, source)}"
 
 
-def _unwrapped(script: sources.Script) -> tuple[str, bool]:
-    """The script without its own BEGIN first and COMMIT last; refused when it holds other
-    transaction control (two transactions in one file, a SAVEPOINT at top level, ...)."""
+def _unwrapped(script: sources.Script) -> tuple[str, bool, list]:
+    """The script without its own BEGIN first and COMMIT last, whether it had them, and its
+    statements' nodes (parsed once); refused when it holds other transaction control (two
+    transactions in one file, a SAVEPOINT at top level, ...)."""
     text = script.sql
     try:
         raw = pglast.parser.parse_sql(text)
     except pglast.parser.ParseError as exc:
         raise ConfigError(f"{script.path}: SQL syntax error: {exc.args[0]}") from exc
     control = [i for i, r in enumerate(raw) if isinstance(r.stmt, ast.TransactionStmt)]
+    nodes = [r.stmt for r in raw if not isinstance(r.stmt, ast.TransactionStmt)]
     if not control:
-        return text, False
+        return text, False, nodes
     kinds = [enums.TransactionStmtKind(raw[i].stmt.kind).name for i in control]
     if control == [0, len(raw) - 1] and kinds[0] in ("TRANS_STMT_BEGIN", "TRANS_STMT_START") \
             and kinds[1] == "TRANS_STMT_COMMIT":
         first, last = raw[0], raw[-1]
         end_first = _end(text, first)
         head, body, tail = text[:first.stmt_location], text[end_first:last.stmt_location], text[_end(text, last):]
-        return "\n\n".join(part for part in (head.strip(), body.strip(), tail.strip()) if part) + "\n", True
+        return "\n\n".join(part for part in (head.strip(), body.strip(), tail.strip()) if part) + "\n", True, nodes
     raise ConfigError(f"{script.path}: transaction control other than one BEGIN first and one COMMIT last "
                       f"({', '.join(k.removeprefix('TRANS_STMT_') for k in kinds)}): split it into migrations, "
                       "each one transaction")
@@ -203,10 +205,9 @@ def _end(text: str, raw) -> int:
     return end + 1 if end < len(text) and text[end] == ";" else end
 
 
-def _needs_no_transaction(sql: str) -> bool:
+def _needs_no_transaction(nodes: list) -> bool:
     """A statement PostgreSQL refuses inside a transaction block."""
-    for raw in pglast.parser.parse_sql(sql):
-        node = raw.stmt
+    for node in nodes:
         if isinstance(node, (ast.IndexStmt, ast.DropStmt)) and node.concurrent:
             return True
         if isinstance(node, ast.ReindexStmt) and any(o.defname == "concurrently" for o in node.params or ()):

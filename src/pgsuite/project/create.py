@@ -98,6 +98,9 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
             raise ConfigError(f"database {database} already has pgsuite's migration ledger: a project deploys it "
                               "already; init starts a project for a database pgsuite has not deployed")
         live = catalog.read(conn, DEFAULT_EXCLUDED_SCHEMAS)
+        config = root / "verify" / "config.yaml"
+        # the lints judge the schema as it is, on the connection that read it
+        present = None if config.exists() else _present_findings(conn, list(live.document["schemas"]))
     unknown = sorted(set(schemas or []) - set(live.document["schemas"]))
     if unknown:
         raise ConfigError(f"no schema {', '.join(unknown)} in {database}")
@@ -109,13 +112,10 @@ def init(root: Path, dsn: str, schemas: list[str] | None = None) -> Initialised:
     roles = sorted(snapshot.roles_used(kept) - {live.deployer})
     migration, rollback = baseline.write(project.migrations_dir,
                                          baseline.dump(dsn, DEFAULT_EXCLUDED_SCHEMAS, schemas), roles, database)
-    config = root / "verify" / "config.yaml"
-    if not config.exists():
+    if present is not None:
         accepted = _baseline_findings(project, migration)
         entries = "".join(ACCEPTED.format(rule=rule, baseline=baseline.BASELINE_ID, database=database)
                           for rule in accepted)
-        with db.connect(dsn) as conn:
-            present = _present_findings(conn, list(live.document["schemas"]))
         config.write_text(CONFIG.replace("{accepted}", entries or " []").replace("{present}", present)
                           .replace("{database}", database), encoding="utf-8")
     runner.record_applied(project, dsn, [baseline.BASELINE_ID])

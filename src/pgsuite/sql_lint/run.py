@@ -13,6 +13,7 @@ table says how big it is and how busy. A finding is silenced by `-- pgsuite-igno
 above its statement, or by a `suppress:` entry of verify/config.yaml; both need the reason.
 """
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable
@@ -64,23 +65,20 @@ def lint(project: Project, paths: list[Path] | None = None, dsn: str | None = No
     started = time.perf_counter()
     files = collect(project, paths)
     results = RunResults(run=run_header("lint"))
-    if dsn is None:
-        chosen = EVERYTHING if paths else scope.choose(project.root, files, since=since, whole=whole)
-        results.checks += _scope_line(files, chosen)
-        results.checks += safety(project, files, accepted=chosen.accepted)
-        results.checks += style(project, [f for f in files if f.name not in chosen.accepted])
-    else:
-        from ..verify.run import describe_target
+    # one connection for all the target tells, when there is one
+    with db.connect(dsn, autocommit=True) if dsn else contextlib.nullcontext() as conn:
+        chosen = EVERYTHING if paths else scope.choose(project.root, files, conn, since, whole)
+        on_target = {}
+        if conn is not None:
+            from ..verify.run import describe_target
 
-        with db.connect(dsn, autocommit=True) as conn:  # one connection for all the target tells
             results.target = describe_target(conn)
-            chosen = EVERYTHING if paths else scope.choose(project.root, files, conn, since, whole)
-            pg_version = str(results.target["server_version"]).split()[0]
-            results.checks += _scope_line(files, chosen)
-            results.checks += safety(project, files, live=sizes_lib.read(conn), pg_version=pg_version,
-                                     live_types=functools.cache(lambda: sizes_lib.column_types(conn)), database=conn,
-                                     accepted=chosen.accepted)
-            results.checks += style(project, [f for f in files if f.name not in chosen.accepted])
+            on_target = dict(live=sizes_lib.read(conn), pg_version=str(results.target["server_version"]).split()[0],
+                             live_types=functools.cache(lambda: sizes_lib.column_types(conn)), database=conn)
+        results.checks += _scope_line(files, chosen)
+        results.checks += safety(project, files, accepted=chosen.accepted, **on_target)
+        results.checks += style(project, [f for f in files if f.name not in chosen.accepted])
+        if conn is not None:
             results.checks += compile_check.run(conn, function_locator(files))
     results.run["finished_at"] = now_iso()
     results.run["duration_s"] = round(time.perf_counter() - started, 3)

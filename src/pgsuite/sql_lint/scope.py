@@ -52,8 +52,8 @@ def choose(root: Path, files: list[statements.SqlFile], database=None, since: st
 
 
 def _applied(conn) -> set[str]:
-    exists = conn.execute(queries.load("ledger_tables_exist")).fetchone()[0]
-    return {r[0] for r in conn.execute("SELECT migration_id FROM public._yoyo_migration")} if exists else set()
+    has_yoyo = conn.execute(queries.load("ledger_tables_exist")).fetchone()[0]
+    return {row[0] for row in conn.execute(queries.load("ledger_applied_yoyo_only"))} if has_yoyo else set()
 
 
 def _changed_since(root: Path, ref: str) -> set[str]:

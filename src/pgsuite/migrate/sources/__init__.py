@@ -6,6 +6,7 @@ applied migrations in (`migrate adopt` reads it). Each migration keeps the file 
 the next import can tell a new migration from an edited one.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,6 @@ def read(folder: Path, fmt: str) -> list[SourceMigration]:
 
 def script(path: Path, sql: str | None = None) -> Script:
     """A source file, its SQL (the whole text unless given) and its checksum."""
-    import hashlib
-
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

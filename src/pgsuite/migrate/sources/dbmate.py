@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ...errors import ConfigError
-from . import SourceMigration, script
+from . import Script, SourceMigration, script
 
 NAME = "dbmate"
 LOOKS_LIKE = "files VERSION_name.sql with -- migrate:up and -- migrate:down sections"
@@ -41,8 +41,8 @@ def read(folder: Path) -> list[SourceMigration]:
         transactional = False if "transaction:false" in options else None
         down = None
         if len(sections) > 1:
-            down = type(whole)(path, whole.sql[sections[1].end():], whole.sha256)
+            down = Script(path, whole.sql[sections[1].end():], whole.sha256)
         number = int(match["version"])
-        found.append(SourceMigration(match["version"], match["name"], type(whole)(path, up_sql, whole.sha256),
+        found.append(SourceMigration(match["version"], match["name"], Script(path, up_sql, whole.sha256),
                                      down, transactional, (number,)))
     return found
