@@ -52,6 +52,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A long text that differs (a view's query, a function's body): the detail shows their diff,
+    the HTML report both wholes."""
+
+    name: str  # "function public.f(): body"
+    expected: str
+    found: str
+
+
+@dataclass(frozen=True)
 class Result:
     id: str  # stable: "catalog.table.appointments.indexes", "lint.0001_duplicate_index", ...
     category: str  # "catalog", "lints", "scenarios", "migrations", "tests", ...
@@ -66,6 +76,7 @@ class Result:
     duration_ms: float = 0.0
     level: str = "error"  # what a finding means: "error" fails, "warning" warns
     findings: tuple[Finding, ...] = ()  # what a lint found, suppressed ones included
+    definitions: tuple[Definition, ...] = ()  # the whole texts behind a diff in detail
 
     def __post_init__(self):
         if self.status not in STATUSES:

@@ -44,6 +44,8 @@ def build(rows: dict[str, list[dict]]) -> dict:
     for kind in kinds.all_kinds():  # in order: a holder before what it holds
         for row in rows[kind.name]:
             schema, table, name, spec = kind.build(row)
+            if row.get("comment") is not None:  # every kind that reads one (kinds._commented)
+                spec["comment"] = row["comment"]
             holder = _holder(document, kind, schema, table)
             if holder is not None:
                 holder[name] = {**spec, **{child.name: {} for child in kinds.children(kind)}}

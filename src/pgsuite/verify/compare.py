@@ -6,26 +6,49 @@ fails; a live object that is not declared is drift (a failure, or a warning when
 is warn).
 """
 
+import difflib
 import fnmatch
+from dataclasses import dataclass
 
-from ..results import Result
+from ..results import Definition, Result
 from . import kinds, placeholders
 from .catalog import Catalog
 from .expectations import Expectations
 
 IGNORE = {"tables": "ignore_tables", "functions": "ignore_functions"}  # settings of undeclared objects to pass over
 UNTRACKED = {"roles"}  # cluster-wide: other databases' roles are no drift of this one
+LONG = 100  # a text longer than this, or of more than one line, differs as a unified diff
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How attributes compare, from the settings: which are not compared, and whether function
+    bodies are normalised first."""
+
+    not_compared: frozenset = frozenset()  # {(kind, attribute)}
+    normalise_written: bool = False  # Kind.as_written attributes through their normaliser
+
+
+@dataclass
+class Differences:
+    """What one check found: problems (declared, differing), drift (undeclared), whole texts."""
+
+    problems: list
+    drift: list
+    definitions: list
 
 
 def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
     wanted = placeholders.bind(expected.document, catalog.deployer)
     live = catalog.document
     drift_status = "fail" if expected.drift == "fail" else "warn"
-    results: list[Result] = []
+    rules = Rules(frozenset(tuple(a.split(".", 1)) for a in expected.not_compared),
+                  expected.function_bodies == "normalised")
+    results: list[Result] = _not_compared(expected)
     for kind in kinds.at_level("database"):
         declared = wanted.get(kind.name, {})
         for name, spec in declared.items():
-            results += _object(kind, (name,), spec, live[kind.name].get(name), catalog, drift_status)
+            results += _object(kind, (name,), spec, live[kind.name].get(name), catalog, drift_status, rules)
         if kind.name not in UNTRACKED:
             results.append(_drift(f"catalog.drift.{kind.name}", f"undeclared {kind.name.replace('_', ' ')}",
                                   "database", kind, [n for n in live[kind.name] if n not in declared],
@@ -38,7 +61,7 @@ def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
             declared = schema_spec[kind.name] or {}
             for name, spec in declared.items():
                 results += _object(kind, (schema, name), spec, live_schema.get(kind.name, {}).get(name), catalog,
-                                   drift_status)
+                                   drift_status, rules)
             ignore = getattr(expected, IGNORE.get(kind.name, ""), [])
             undeclared = [n for n in live_schema.get(kind.name, {}) if n not in declared
                           and not _ignored(schema, n, ignore)]
@@ -47,7 +70,19 @@ def compare(expected: Expectations, catalog: Catalog) -> list[Result]:
     return results
 
 
-def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, drift_status: str) -> list[Result]:
+def _not_compared(expected: Expectations) -> list[Result]:
+    """One NOT RUN line naming what the settings leave out: never silently equal."""
+    left_out = [f"not compared: {a}" for a in expected.not_compared]
+    if expected.function_bodies == "normalised":
+        left_out.append("function bodies compared normalised: whitespace and comments in them are not compared")
+    if not left_out:
+        return []
+    return [Result("catalog.not_compared", "catalog", "attributes the settings leave out", "skip", "database",
+                   detail="\n".join(left_out) + "\n(settings in verify/config.yaml: not_compared, function_bodies)")]
+
+
+def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, drift_status: str,
+            rules: Rules) -> list[Result]:
     name = path[-1]
     qualified = ".".join(path)
     label = f"{kind.label()} {name}"
@@ -57,7 +92,9 @@ def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, 
         if live is None:
             return [_missing(check_id, label, qualified, sql)]
         own = {a: v for a, v in spec.items() if a in kind.attributes}  # what it holds is checked as its own kinds
-        return [_result(check_id, label, qualified, _attributes(kind, label, own, live), [], drift_status, sql)]
+        found = Differences([], [], [])
+        _attributes(kind, label, own, live, rules, found)
+        return [_result(check_id, label, qualified, found, drift_status, sql)]
     results = []
     for area, parts in _areas(kind):
         area_id, title = f"{check_id}.{area}", f"{label}: {' and '.join(parts)}"
@@ -71,14 +108,12 @@ def _object(kind, path: tuple, spec: dict, live: dict | None, catalog: Catalog, 
             results.append(Result(area_id, "catalog", title, "skip", qualified,
                                   detail=f"not checked: the expectations declare no {' or '.join(parts)}"))
             continue
-        problems, drift = [], []
+        found = Differences([], [], [])
         own = {part: spec.get(part) for part in declared if part in kind.attributes}
-        problems += _attributes(kind, label, own, live, within=set(parts))
+        _attributes(kind, label, own, live, rules, found, within=set(parts))
         for child in (kinds.by_name(part) for part in declared if part not in kind.attributes):
-            p, d = _children(child, spec[child.name] or {}, live.get(child.name, {}))
-            problems += p
-            drift += d
-        results.append(_result(area_id, title, qualified, problems, drift, drift_status, sql))
+            _children(child, spec[child.name] or {}, live.get(child.name, {}), rules, found)
+        results.append(_result(area_id, title, qualified, found, drift_status, sql))
     return results
 
 
@@ -92,24 +127,25 @@ def _areas(kind) -> list[tuple[str, list[str]]]:
     return list(areas.items())
 
 
-def _children(kind, expected: dict, live: dict) -> tuple[list[str], list[str]]:
-    problems, drift = [], []
+def _children(kind, expected: dict, live: dict, rules: Rules, found: Differences) -> None:
     for name, spec in expected.items():
         if name not in live:
-            problems.append(f"{kind.label()} {name}: expected, found none")
+            found.problems.append(f"{kind.label()} {name}: expected, found none")
         else:
-            problems += _attributes(kind, f"{kind.label()} {name}", spec or {}, live[name])
-    drift += [f"{kind.label()} {name}: found, not declared" for name in live if name not in expected]
-    return problems, drift
+            _attributes(kind, f"{kind.label()} {name}", spec or {}, live[name], rules, found)
+    found.drift += [f"{kind.label()} {name}: found, not declared" for name in live if name not in expected]
 
 
-def _attributes(kind, label: str, expected: dict, live: dict, within: set | None = None) -> list[str]:
-    """Differences in the attributes of one object (those `within` one area, if given);
-    declared_only kinds check what is declared."""
+def _attributes(kind, label: str, expected: dict, live: dict, rules: Rules, found: Differences,
+                within: set | None = None) -> None:
+    """Differences in the attributes of one object (those `within` one area, if given), added to
+    `found`; declared_only kinds check what is declared."""
     names = list(expected) + [a for a in kind.attributes if a in live and a not in expected
                               and (not kind.declared_only or a in kind.always) and (within is None or a in within)]
-    diffs = []
+    diffs = found.problems
     for attribute in names:
+        if (kind.name, attribute) in rules.not_compared:
+            continue
         want, have = expected.get(attribute), live.get(attribute)
         if want == have or _same_but_ends(kind, attribute, want, have):  # no need to normalise (pglast) to know
             continue
@@ -119,11 +155,26 @@ def _attributes(kind, label: str, expected: dict, live: dict, within: set | None
         elif "properties" in schema:  # a nested mapping (a table's rls): each entry
             diffs += [f"{label}: expected {attribute}.{key} {_show(v)}, found {_show((have or {}).get(key))}"
                       for key, v in (want or {}).items() if v != (have or {}).get(key)]
-        elif _canonical(kind, attribute, want) != _canonical(kind, attribute, have):
+        elif _canonical(kind, attribute, want, rules) != _canonical(kind, attribute, have, rules):
             explained = kind.explain(attribute, want, have) if kind.explain else None
+            if explained is None and (_long(want) or _long(have)) and isinstance(want, str) and isinstance(have, str):
+                diffs.append(f"{label}: {attribute} differs:\n" + _diff(want, have))
+                found.definitions.append(Definition(f"{label}: {attribute}", want, have))
+                continue
             shown = [kind.absent.get(attribute, "none") if v is None else _show(v) for v in (want, have)]
             diffs.append(f"{label}: " + (explained or f"expected {attribute} {shown[0]}, found {shown[1]}"))
-    return diffs
+
+
+def _long(value) -> bool:
+    return isinstance(value, str) and ("\n" in value.strip() or len(value) > LONG)
+
+
+def _diff(want: str, have: str) -> str:
+    """A unified diff of two long texts, two lines of context, at most 30 lines shown."""
+    lines = list(difflib.unified_diff(want.strip().splitlines(), have.strip().splitlines(), "expected", "found",
+                                      lineterm="", n=2))
+    shown = lines if len(lines) <= 30 else lines[:30] + [f"... ({len(lines) - 30} more lines)"]
+    return "\n".join("    " + line for line in shown)
 
 
 def _grants(label: str, expected: dict, live: dict) -> list[str]:
@@ -136,13 +187,15 @@ def _grants(label: str, expected: dict, live: dict) -> list[str]:
 def _same_but_ends(kind, attribute: str, want, have) -> bool:
     """Equal but for whitespace at the ends (snapshot writes a body as a YAML block without its
     leading newline, yamlfile._text), where the attribute's normaliser ignores it anyway."""
-    return (attribute in kind.compare and isinstance(want, str) and isinstance(have, str)
-            and want.strip() == have.strip())
+    return ((attribute in kind.compare or attribute in kind.as_written) and isinstance(want, str)
+            and isinstance(have, str) and want.strip() == have.strip())
 
 
-def _canonical(kind, attribute: str, value):
+def _canonical(kind, attribute: str, value, rules: Rules):
     if value is None:
         return None
+    if attribute in kind.as_written and not rules.normalise_written:
+        return value.strip()
     normaliser = kind.compare.get(attribute)
     return normaliser(value) if normaliser else value
 
@@ -158,16 +211,17 @@ def _missing(check_id, title, obj, sql, detail=None) -> Result:
 
 def _drift(check_id, title, obj, kind, undeclared, sql, drift_status) -> Result:
     found = [f"{kind.label()} {n}: found, not declared" for n in sorted(undeclared)]
-    return _result(check_id, title, obj, [], found, drift_status, sql)
+    return _result(check_id, title, obj, Differences([], found, []), drift_status, sql)
 
 
-def _result(check_id, title, obj, problems, drift, drift_status, sql) -> Result:
+def _result(check_id, title, obj, found: Differences, drift_status, sql) -> Result:
+    problems, drift = found.problems, found.drift
     status = "fail" if problems else (drift_status if drift else "pass")
     return Result(check_id, "catalog", title, status, obj,
                   expected="as declared", actual="as declared" if status == "pass" else
                   f"{len(problems) + len(drift)} difference(s)",
                   detail="\n".join(problems + drift), sql=sql,
-                  level="warning" if status == "warn" else "error")
+                  level="warning" if status == "warn" else "error", definitions=tuple(found.definitions))
 
 
 def _show(value) -> str:

@@ -58,6 +58,8 @@ class Expectations:
     suppress: list[Suppression] = field(default_factory=list)
     project: ProjectFacts = field(default_factory=ProjectFacts)
     sources: list[Path] = field(default_factory=list)
+    not_compared: list[str] = field(default_factory=list)  # "kind.attribute": differences deliberately ignored
+    function_bodies: str = "as written"  # or "normalised": whitespace and comments ignored
 
 
 def object_schema(kind: kinds.Kind) -> dict:
@@ -74,7 +76,12 @@ def object_schema(kind: kinds.Kind) -> dict:
 def document_schema() -> dict:
     """The JSON Schema of an expectations file: the format's reference (docs/expectations.md)."""
     settings = {"drift": {"enum": ["fail", "warn"], "description": "fail or warn"}, "ignore_tables": STRS,
-                "ignore_functions": STRS, "exclude_schemas": STRS}
+                "ignore_functions": STRS, "exclude_schemas": STRS,
+                "not_compared": {"type": "array", "items": {"enum": _attribute_names(), "description": "a KIND.ATTRIBUTE that verify "
+                                                          "compares (docs/expectations.md lists them)"},
+                                 "description": "a list of KIND.ATTRIBUTE (functions.cost, columns.statistics, ...)"},
+                "function_bodies": {"enum": ["as written", "normalised"],
+                                    "description": "as written or normalised"}}
     suppression = {"type": "object", "required": ["lint", "object", "reason"], "additionalProperties": False,
                    "description": "a suppression is {lint, object, reason}, each a non-empty string (the reason "
                                   "is required)",
@@ -96,6 +103,11 @@ def document_schema() -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "pgsuite expectations",
             "type": "object", "properties": properties, "additionalProperties": False,
             "description": "a mapping"}
+
+
+def _attribute_names() -> list[str]:
+    """What settings.not_compared may name: every attribute of every kind."""
+    return sorted(f"{k.name}.{a}" for k in kinds.all_kinds() for a in k.attributes)
 
 
 def load(verify_dir: Path, expect_file: Path | None = None, cache_dir: Path | None = None) -> Expectations:
@@ -194,6 +206,8 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
     result.ignore_tables += settings.get("ignore_tables", [])
     result.ignore_functions += settings.get("ignore_functions", [])
     result.exclude_schemas += settings.get("exclude_schemas", [])
+    result.not_compared += [a for a in settings.get("not_compared", []) if a not in result.not_compared]
+    result.function_bodies = settings.get("function_bodies", result.function_bodies)
     for name, value in (data.get("project") or {}).items():
         setattr(result.project, name, value)
     for entry in data.get("suppress") or []:
@@ -208,6 +222,8 @@ def _merge(result: Expectations, data: dict, path: Path, lines: dict, seen: dict
         own = {k: v for k, v in schema_doc.items() if k in kinds.by_name("schemas").attributes}
         result.document["schemas"].setdefault(schema, {}).update(own)
         for section in (k.name for k in kinds.at_level("schemas")):
+            if section in schema_doc:  # declared, if empty: anything found in it is drift
+                result.document["schemas"][schema].setdefault(section, {})
             for name, spec in (schema_doc.get(section) or {}).items():
                 declared.append((f"schemas.{schema}.{section}", name, ("schemas", schema, section, name), spec))
     legacy_schema = data.get("schema", "public")

@@ -6,7 +6,7 @@ from .. import db
 from ..errors import ConfigError
 from . import catalog as catalog_lib
 from .. import yamlfile
-from . import placeholders
+from . import kinds, placeholders
 from .expectations import DEFAULT_EXCLUDED_SCHEMAS, DEFAULT_IGNORED_TABLES
 
 HEADER = """\
@@ -36,7 +36,8 @@ def snapshot(dsn: str, schemas: list[str] | None = None, ignore_tables: list[str
     output = {
         "extensions": {n: ({"schema": e["schema"]} if portable else e) for n, e in document["extensions"].items()},
         "roles": {n: document["roles"][n] for n in sorted(roles_used(kept)) if n in document["roles"]},
-        **{k: document[k] for k in ("default_privileges", "event_triggers", "publications") if document.get(k)},
+        **{k.name: document[k.name] for k in kinds.at_level("database")
+           if k.name not in ("roles", "extensions", "schemas") and document.get(k.name)},
         "schemas": kept,
     }
     return HEADER.format(database=database, version=version, deployer=live.deployer,
@@ -54,7 +55,10 @@ def roles_used(schemas: dict) -> set[str]:
             for spec in section.values():
                 if not isinstance(spec, dict):
                     continue
-                used |= set(spec.get("grants") or {}) | set(spec.get("execute") or [])
+                used |= set(spec.get("grants") or {}) | {e.removesuffix(" WITH GRANT OPTION")
+                                                         for e in spec.get("execute") or []}
                 for policy in (spec.get("policies") or {}).values():
                     used |= set(policy["roles"])
+                for column in (spec.get("columns") or {}).values():  # column-level privileges
+                    used |= set(column.get("grants") or {})
     return used - {"PUBLIC", placeholders.DEPLOYER}

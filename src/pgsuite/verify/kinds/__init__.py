@@ -22,8 +22,12 @@ STR = {"type": "string", "description": "a string"}
 OPTIONAL_STR = {"type": ["string", "null"], "description": "a string or null"}
 BOOL = {"type": "boolean", "description": "true or false"}
 INT = {"type": "integer", "description": "an integer"}
+NUMBER = {"type": "number", "description": "a number"}
 STRS = {"type": "array", "items": {"type": "string"}, "description": "a list of strings"}
 GRANTS = {"type": "object", "additionalProperties": STRS, "description": "a mapping of role to privileges"}
+
+
+COMMENT = {"type": "string", "description": "a string (COMMENT ON)"}
 
 
 def mapping(properties: dict, description: str = "a mapping") -> dict:
@@ -49,6 +53,8 @@ class Kind:
     sql: str = ""  # filled from NAME.sql
     explain: Callable | None = None  # (attribute, expected, found) -> a detail line, where a plain one says too little
     absent: dict = field(default_factory=dict)  # attribute -> what its absence means, for details ("none" if not given)
+    as_written: frozenset = frozenset()  # attributes compared as written (but for whitespace at the ends), with
+    #                                      their normaliser only when settings.function_bodies is "normalised"
 
     def label(self) -> str:
         return self.title or self.name.rstrip("s")
@@ -61,8 +67,18 @@ def all_kinds() -> tuple[Kind, ...]:
         loaded = import_module(f"{__name__}.{module.name}")
         kind = loaded.KIND
         query = resources.files(__name__).joinpath(f"{kind.name}.sql").read_text(encoding="utf-8")
-        found.append(Kind(**{**kind.__dict__, "sql": query, "doc": (loaded.__doc__ or "").strip()}))
+        found.append(_commented(Kind(**{**kind.__dict__, "sql": query, "doc": (loaded.__doc__ or "").strip()})))
     return tuple(sorted(found, key=lambda k: k.order))
+
+
+def _commented(kind: Kind) -> Kind:
+    """A kind whose query reads `comment` (COMMENT ON) has it as an attribute, compared like the others
+    (absent: none; an object holding others checks it with its "properties")."""
+    if " AS comment" not in kind.sql:
+        return kind
+    return Kind(**{**kind.__dict__, "attributes": {**kind.attributes, "comment": COMMENT},
+                   "always": kind.always | ({"comment"} if kind.declared_only else set()),
+                   "areas": {**kind.areas, "comment": "properties"} if kind.areas else kind.areas})
 
 
 def at_level(level: str) -> list[Kind]:

@@ -1,5 +1,6 @@
 -- A generated column's expression is kept in pg_attrdef like a default: it is reported as
--- `generated`, not as a default. The collation only when it is not the type's own.
+-- `generated`, not as a default. The collation only when it is not the type's own; statistics
+-- target, storage and compression only when set (pg_dump prints them as ALTER COLUMN).
 SELECT n.nspname AS schema,
        c.relname AS table_name,
        a.attname AS name,
@@ -9,7 +10,21 @@ SELECT n.nspname AS schema,
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
-            THEN (SELECT quote_ident(co.collname) FROM pg_collation AS co WHERE co.oid = a.attcollation) END AS collation
+            THEN (SELECT quote_ident(co.collname) FROM pg_collation AS co WHERE co.oid = a.attcollation) END AS collation,
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
+       CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+                                                                     WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       -- attribute options as pg_dump prints them (n_distinct ...): a server's own bookkeeping under
+       -- the reserved pg_ prefix (the Debian PostgreSQL 15 here keeps pg_attver) it leaves out
+       nullif(array(SELECT o FROM unnest(a.attoptions) AS o WHERE o NOT LIKE 'pg\_%%' ORDER BY 1), '{}')::text[] AS options,
+       (SELECT jsonb_object_agg(g.grantee, g.privileges)
+        FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                     jsonb_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
+                               ORDER BY x.privilege_type) AS privileges
+              FROM aclexplode(a.attacl) AS x
+              GROUP BY 1) AS g) AS grants,
+       col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute AS a
 JOIN pg_class AS c ON c.oid = a.attrelid
 JOIN pg_namespace AS n ON n.oid = c.relnamespace

@@ -21,7 +21,10 @@ SELECT n.nspname AS schema,
                             WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' END AS on_update,
        CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred'
                                             ELSE 'initially immediate' END END AS deferrable,
-       con.convalidated AS valid
+       con.convalidated AS valid,
+       CASE con.confmatchtype WHEN 'f' THEN 'full' WHEN 'p' THEN 'partial' END AS match,
+       coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true) AS enforced,  -- NOT ENFORCED: PostgreSQL 18
+       obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_constraint AS con
 JOIN pg_class AS c ON c.oid = con.conrelid
 JOIN pg_namespace AS n ON n.oid = c.relnamespace

@@ -6,7 +6,8 @@ SELECT pg_get_userbyid(d.defaclrole)
        AS name,
        coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
                  FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                              jsonb_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges
+                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
+                                        ORDER BY a.privilege_type) AS privileges
                        FROM aclexplode(d.defaclacl) AS a
                        GROUP BY 1) AS g), '{}'::jsonb) AS grants
 FROM pg_default_acl AS d

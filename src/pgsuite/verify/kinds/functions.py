@@ -1,31 +1,36 @@
-"""Functions and procedures: signature, result, language, volatility, SECURITY DEFINER, settings
-(search_path), owner, EXECUTE grants, and the body: compared after PostgreSQL's scanner dropped
-whitespace and comments, so a replaced body is drift, shown as a diff."""
-
-import difflib
+"""Functions, procedures and aggregates: signature, result, language, volatility, SECURITY DEFINER,
+settings (search_path), STRICT, PARALLEL, COST, ROWS, LEAKPROOF, SUPPORT, owner, EXECUTE grants
+(`role WITH GRANT OPTION` where it may grant on), an aggregate's definition, the comment, and the
+body: compared as written (comments included, as pg_dump prints it), or, with settings
+`function_bodies: normalised`, after PostgreSQL's scanner dropped whitespace and comments. A
+difference is shown as a diff. Optional attributes are given where they differ from
+PostgreSQL's default (absent: not strict, parallel unsafe, cost 100 (1 for C), rows 1000)."""
 
 from .. import normalize
-from . import BOOL, OPTIONAL_STR, STR, STRS, Kind
+from . import BOOL, NUMBER, OPTIONAL_STR, STR, STRS, Kind, compact
 
 ATTRIBUTES = ("kind", "arguments", "returns", "language", "volatility", "security_definer", "config", "owner",
               "execute", "body")
 
 
-def _explain(attribute: str, want, have) -> str | None:
-    if attribute != "body" or want is None or have is None:
-        return None
-    diff = list(difflib.unified_diff(want.strip().splitlines(), have.strip().splitlines(), "expected", "found",
-                                     lineterm="", n=1))
-    shown = diff[2:14] + (["..."] if len(diff) > 14 else [])
-    return "body differs:\n" + "\n".join("    " + line for line in shown)
+def _spec(r: dict) -> dict:
+    return {a: r[a] for a in ATTRIBUTES} | compact({
+        "strict": r["strict"] or None, "parallel": None if r["parallel"] == "unsafe" else r["parallel"],
+        "cost": None if r["cost"] == r["default_cost"] else r["cost"],
+        "rows": None if r["rows"] in (None, 1000) else r["rows"], "leakproof": r["leakproof"] or None,
+        "support": r["support"], "aggregate": r["aggregate"]})
 
 
 KIND = Kind(
     name="functions", level="schemas", order=100,
     attributes={"kind": STR, "arguments": STR, "returns": OPTIONAL_STR, "language": STR, "volatility": STR,
-                "security_definer": BOOL, "config": STRS, "owner": STR, "execute": STRS, "body": OPTIONAL_STR},
+                "security_definer": BOOL, "config": STRS, "owner": STR, "execute": STRS, "body": OPTIONAL_STR,
+                "strict": BOOL, "parallel": STR, "cost": NUMBER, "rows": NUMBER, "leakproof": BOOL, "support": STR,
+                "aggregate": STR},
+    absent={"strict": "false", "parallel": "unsafe", "cost": "the default (100; 1 for C)", "rows": "1000",
+            "leakproof": "false"},
     compare={"execute": sorted, "config": sorted, "arguments": normalize.words, "returns": normalize.words,
              "body": normalize.body},
-    build=lambda r: (r["schema"], None, r["signature"], {a: r[a] for a in ATTRIBUTES}),
-    explain=_explain,
+    as_written=frozenset({"body"}),
+    build=lambda r: (r["schema"], None, r["signature"], _spec(r)),
 )

@@ -14,7 +14,9 @@ SELECT n.nspname AS schema,
              FROM generate_series(i.indnkeyatts + 1, i.indnatts) AS k ORDER BY k)::text[] AS include,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        pg_get_indexdef(i.indexrelid) AS definition,
-       i.indisvalid AS valid
+       i.indisvalid AS valid,
+       (SELECT sp.spcname FROM pg_tablespace AS sp WHERE sp.oid = ic.reltablespace) AS tablespace,
+       obj_description(ic.oid, 'pg_class') AS comment
 FROM pg_index AS i
 JOIN pg_class AS ic ON ic.oid = i.indexrelid
 JOIN pg_class AS t ON t.oid = i.indrelid

@@ -1,0 +1,24 @@
+SELECT n.nspname AS schema, c.relname AS name,
+       (SELECT s.srvname FROM pg_foreign_server AS s WHERE s.oid = ft.ftserver) AS server,
+       coalesce(ft.ftoptions, '{}')::text[] AS options,
+       array(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                    || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+                    || coalesce(' OPTIONS (' || array_to_string(a.attfdwoptions, ', ') || ')', '')
+             FROM pg_attribute AS a
+             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)::text[] AS columns,
+       pg_get_userbyid(c.relowner) AS owner,
+       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
+                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
+                                        ORDER BY a.privilege_type) AS privileges
+                       FROM aclexplode(c.relacl) AS a
+                       WHERE a.grantee <> c.relowner
+                       GROUP BY 1) AS g), '{}'::jsonb) AS grants,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_foreign_table AS ft
+JOIN pg_class AS c ON c.oid = ft.ftrelid
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend AS d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2
