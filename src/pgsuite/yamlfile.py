@@ -185,12 +185,13 @@ class _Converter:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Multi-line text (a function's body) as a literal block, readable and diffable in review."""
+    """Multi-line text (a function's body) as a literal block, readable and diffable in review. The
+    text is kept exactly (verify compares bodies as written): where a block cannot hold it (a line
+    ending in a space), PyYAML writes it quoted instead."""
 
 
 def _text(dumper, value: str):
     if "\n" in value:
-        value = "\n".join(line.rstrip() for line in value.strip("\n").splitlines()) + "\n"
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 

@@ -100,7 +100,7 @@ def _category(cat: dict, results: RunResults, comparison: Comparison) -> dict:
         "rows": [{
             "id": c.id, "title": c.title, "object": c.object, "status": status(c.status), "detail": c.detail,
             "expected": c.expected, "actual": c.actual, "duration_ms": c.duration_ms,
-            "change": comparison.classification(c.id),
+            "change": comparison.classification(c.id), "definitions": c.definitions,
         } for c in checks],
     }
 

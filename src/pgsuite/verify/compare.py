@@ -185,9 +185,9 @@ def _grants(label: str, expected: dict, live: dict) -> list[str]:
 
 
 def _same_but_ends(kind, attribute: str, want, have) -> bool:
-    """Equal but for whitespace at the ends (snapshot writes a body as a YAML block without its
-    leading newline, yamlfile._text), where the attribute's normaliser ignores it anyway."""
-    return ((attribute in kind.compare or attribute in kind.as_written) and isinstance(want, str)
+    """Equal but for whitespace at the ends, where the attribute's normaliser ignores it anyway
+    (not for what is compared as written: pg_dump prints that whitespace)."""
+    return (attribute in kind.compare and attribute not in kind.as_written and isinstance(want, str)
             and isinstance(have, str) and want.strip() == have.strip())
 
 
@@ -195,7 +195,7 @@ def _canonical(kind, attribute: str, value, rules: Rules):
     if value is None:
         return None
     if attribute in kind.as_written and not rules.normalise_written:
-        return value.strip()
+        return value
     normaliser = kind.compare.get(attribute)
     return normaliser(value) if normaliser else value
 

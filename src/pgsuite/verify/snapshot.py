@@ -59,6 +59,7 @@ def roles_used(schemas: dict) -> set[str]:
                                                          for e in spec.get("execute") or []}
                 for policy in (spec.get("policies") or {}).values():
                     used |= set(policy["roles"])
-                for column in (spec.get("columns") or {}).values():  # column-level privileges
+                columns = spec.get("columns")  # a table's: column-level privileges (a view's is a list)
+                for column in columns.values() if isinstance(columns, dict) else []:
                     used |= set(column.get("grants") or {})
     return used - {"PUBLIC", placeholders.DEPLOYER}
