@@ -40,8 +40,16 @@ def test_bench_verify_reports_ratios_and_drops_its_scratch_database(db):
     out = pgsuite("--project", str(ROOT), "bench", "verify", "--tables", "20", "--repeat", "1", "--format", "json",
                   "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown, pgtap = json.loads(out.stdout)["cases"]
+    baseline, grown, dump, cold, warm, pgtap = json.loads(out.stdout)["cases"]
     assert baseline["case"] == "schema" and baseline["ratio"] == 1.0
+    # whole processes on the same database, in the same run: verify against pg_dump --schema-only
+    assert dump["case"] == "pg_dump --schema-only, schema + 20 tables (process)" and dump["median_ms"] > 0
+    for case, measured in (("cold", cold), ("warm", warm)):
+        assert measured["case"] == f"pgsuite verify --no-scenarios, {case} (process)"
+        assert measured["objects"] == dump["objects"] > 20 * 3  # relations: tables, their indexes and sequences
+        ratio = measured["median_ms"] / dump["median_ms"]
+        assert measured["note"] == (f"verify {case}, whole process: {ratio:.2f}x pg_dump --schema-only's time on "
+                                    f"the same {dump['objects']} relations (target: 2x)")
     per_table = len(areas(kinds.by_name("tables")))  # one catalog check per area of a table
     assert grown["case"] == "schema + 20 tables" and grown["objects"] == baseline["objects"] + 20 * per_table
     assert pgtap["case"] == "pgTAP, schema + 20 tables"
@@ -61,7 +69,7 @@ def test_a_project_without_its_own_table_generator_is_measured_with_generic_tabl
     out = pgsuite("--project", str(project_copy.root), "bench", "verify", "--tables", "5", "--repeat", "1",
                   "--format", "json", "--dsn", db)
     assert out.returncode == 0, out.stderr
-    baseline, grown, _ = json.loads(out.stdout)["cases"]
+    baseline, grown, *_ = json.loads(out.stdout)["cases"]
     per_table = len(areas(kinds.by_name("tables"))) + 1  # and one check of its identity sequence
     assert grown["objects"] == baseline["objects"] + (5 + 1) * per_table  # and their parent table
 

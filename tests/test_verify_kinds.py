@@ -315,3 +315,49 @@ def test_a_role_changed_behind_verifys_back_fails_naming_it(library_copy):
     assert [c.id for c in failures] == ["catalog.role.library_reader"]
     assert "role library_reader: expected login false, found true" in failures[0].detail
     assert "role library_reader: expected bypassrls false, found true" in failures[0].detail
+
+
+def settings_copy(project: Project, tmp_path, settings: str):
+    """The project's verify folder, copied, with one more file of settings (files merge)."""
+    folder = tmp_path / "verify"
+    shutil.copytree(project.verify_dir, folder)
+    (folder / "settings.yaml").write_text(settings)
+    return folder
+
+
+def test_an_attribute_left_out_by_the_settings_is_not_compared_and_said_so(library_copy, tmp_path):
+    dsn, project = library_copy
+    query(dsn, "ALTER TABLE catalog.books ALTER COLUMN title SET STATISTICS 500;"
+               " ALTER FUNCTION catalog.normalise_title(text) COST 7")
+    folder = settings_copy(project, tmp_path, "settings:\n  not_compared: [columns.statistics]\n")
+    results = verify(dsn, folder, with_scenarios=False)
+    failing = {c.id: c.detail for c in results.checks if c.status == "fail"}
+    assert list(failing) == ["catalog.function.catalog.normalise_title(text)"], failing  # the cost still is
+    [left_out] = [c for c in results.checks if c.id == "catalog.not_compared"]
+    assert left_out.status == "skip" and "not compared: columns.statistics" in left_out.detail
+
+
+def test_a_comment_in_a_function_body_is_drift_unless_bodies_are_normalised(library_copy, tmp_path):
+    dsn, project = library_copy
+    [(body,)] = query(dsn, "SELECT prosrc FROM pg_proc WHERE proname = 'days_overdue'")
+    query(dsn, "CREATE OR REPLACE FUNCTION lending.days_overdue(p_due date, p_returned date) RETURNS integer"
+               " LANGUAGE plpgsql STABLE AS $$" + body.replace("RETURN", "-- counted in days\n    RETURN") + "$$")
+    assert [c.id for c in catalog_failures(dsn, project)] == ["catalog.function.lending.days_overdue(date, date)"]
+    [failure] = catalog_failures(dsn, project)
+    assert "+    -- counted in days" in failure.detail and failure.definitions[0].found.count("counted in days") == 1
+    folder = settings_copy(project, tmp_path, "settings:\n  function_bodies: normalised\n")
+    results = verify(dsn, folder, with_scenarios=False)
+    assert [c.id for c in results.checks if c.category == "catalog" and c.status == "fail"] == []
+    [said] = [c for c in results.checks if c.id == "catalog.not_compared"]
+    assert said.status == "skip" and "function bodies compared normalised" in said.detail
+
+
+def test_an_unknown_attribute_in_not_compared_exits_2_naming_it(library_copy, tmp_path):
+    dsn, project = library_copy
+    folder = settings_copy(project, tmp_path, "settings:\n  not_compared: [columns.nope]\n")
+    shutil.copy(folder / "settings.yaml", project.verify_dir / "settings.yaml")
+    try:
+        out = pgsuite("--project", str(project.root), "verify", "--dsn", dsn)
+    finally:
+        (project.verify_dir / "settings.yaml").unlink()
+    assert out.returncode == 2 and "settings.yaml:2" in out.stderr and "columns.nope" in out.stderr, out.stderr
