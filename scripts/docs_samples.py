@@ -45,7 +45,7 @@ VOLATILE = [
     (re.compile(r"\b[0-9a-f]{12,64}\b"), "<hex>"),
     (re.compile(r"_[0-9a-f]{8}\b"), "_<hex>"),
 ]
-NUMBERS = (re.compile(r"\b\d[\d,]*(\.\d+)?\b"), "<n>")  # a sample whose figures are measurements
+NUMBERS = (re.compile(r"\b\d[\d,]*(\.\d+)?(?=x\b|\b)"), "<n>")  # 1.86x: the ratio too  # a sample whose figures are measurements
 
 
 @dataclass

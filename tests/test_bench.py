@@ -206,7 +206,10 @@ def test_bench_all_runs_verify_lint_and_every_workload_in_one_report(db, project
                   "--repeat", "1", "--targets", "2", "--format", "json", "--dsn", db, timeout=600)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert [m["case"] for m in report["verify"]] == ["schema", "schema + 3 tables", "pgTAP, schema + 3 tables"]
+    assert [m["case"] for m in report["verify"]] == [
+        "schema", "schema + 3 tables", "pg_dump --schema-only, schema + 3 tables (process)",
+        "pgsuite verify --no-scenarios, cold (process)", "pgsuite verify --no-scenarios, warm (process)",
+        "pgTAP, schema + 3 tables"]
     assert report["lint"][0]["case"] == "project, cold" and len(report["lint"]) == 4
     assert [m["case"] for m in report["fleet"]] == ["2 single deploys, one after another", "fleet of 2, 8 at once"]
     assert [(w["workload"], [c["case"] for c in w["cases"]]) for w in report["workloads"]] == [("tiny", ["one", "two"])]

@@ -4,7 +4,7 @@ case, to a database holding every kind (tests/fixtures/schemas/every_kind.sql) a
 For each: if pg_dump's output differs from the fixture's, verify (against a snapshot of the
 fixture) fails naming the object; if it does not, verify passes. hypothesis draws them and
 shrinks a failing one to the smallest change. Cases per server: PGSUITE_TEST_DRIFT_EXAMPLES
-(default 500). The pass is not vacuous: with a kind taken out of verify, the same test fails.
+(default 400). The pass is not vacuous: with a kind taken out of verify, the same test fails.
 """
 
 import difflib
@@ -22,7 +22,7 @@ from pgsuite import db, server
 from pgsuite.verify import catalog, compare, expectations, kinds, snapshot
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "schemas", "every_kind.sql")
-EXAMPLES = int(os.environ.get("PGSUITE_TEST_DRIFT_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("PGSUITE_TEST_DRIFT_EXAMPLES", "400"))
 OWNER = owner_name("postgres", ADMIN_DSN)  # the server's superuser: a parser, a language need one
 
 
