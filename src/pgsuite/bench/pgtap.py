@@ -12,6 +12,8 @@ import time
 
 from psycopg import sql
 
+from ..verify import kinds
+
 
 def available(conn) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgtap')").fetchone()[0]
@@ -88,7 +90,7 @@ def _table(schema: str, table: str, spec: dict) -> list[sql.Composable]:
         found.append(_call("policies_are", *on, _names(sorted(spec["policies"])), _t(f"policies of {name}")))
     for role, privileges in (spec.get("grants") or {}).items():
         if role != "PUBLIC":
-            plain = sorted(p.removesuffix(" WITH GRANT OPTION") for p in privileges)  # pgTAP names no option
+            plain = sorted(p.removesuffix(kinds.GRANT_OPTION) for p in privileges)  # pgTAP names no option
             found.append(_call("table_privs_are", *on, _n(role), _names(plain), _t(f"{role} on {name}")))
     return found
 

@@ -13,12 +13,14 @@ way; where it has not, that case says it was not run, and why.
 
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import content_cache, db, queries
+from .. import content_cache, db, queries, server
 from . import pgtap as bench_pgtap
 from ..errors import ConfigError
 from ..migrate import runner
@@ -68,10 +70,9 @@ def _measure_processes(project: Project, target: str, pinned: Path, tables: int,
     """Whole processes on the grown schema, in turn: pg_dump --schema-only (the server's own
     version's where the machine has it) and `pgsuite verify --no-scenarios`, cold (no parsed
     expectations cached) and warm, on a copy of the project (its cache is left alone)."""
-    import subprocess
-    import sys
-
-    dump = [_pg_dump(target), "--schema-only", "--dbname", target]
+    with db.connect(target) as conn:
+        relations = conn.execute(queries.load("bench_relations")).fetchone()[0]
+        dump = [str(server.pg_dump_for(conn.info.server_version)), "--schema-only", "--dbname", target]
     with tempfile.TemporaryDirectory() as tmp:
         copy = _copy_of(project, Path(tmp))
         check = [sys.executable, "-m", "pgsuite", "--project", str(copy.root), "verify", "--dsn", target,
@@ -81,14 +82,11 @@ def _measure_processes(project: Project, target: str, pinned: Path, tables: int,
             shutil.rmtree(content_cache.folder(copy.root), ignore_errors=True)
             for case, command in (("pg_dump", dump), ("cold", check), ("warm", check)):
                 started = time.perf_counter()
-                done = subprocess.run(command, env=db.client_environment(target) | {"PATH": _path()},
-                                      capture_output=True, text=True)
+                done = subprocess.run(command, env=db.client_environment(target), capture_output=True, text=True)
                 runs[case].append(round((time.perf_counter() - started) * 1000, 1))
                 if done.returncode != 0:
                     raise ConfigError(f"bench verify: {command[0]} exited {done.returncode}: "
                                       f"{(done.stderr or done.stdout).strip()[-300:]}")
-    with db.connect(target) as conn:
-        relations = conn.execute(queries.load("bench_relations")).fetchone()[0]
     dump_ms = statistics.median(runs["pg_dump"])
     found = [Measurement(f"pg_dump --schema-only, schema + {tables} tables (process)", relations, dump_ms,
                          runs["pg_dump"], round(dump_ms / baseline_ms, 2))]
@@ -99,23 +97,6 @@ def _measure_processes(project: Project, target: str, pinned: Path, tables: int,
                                  f"verify {case}, whole process: {median / dump_ms:.2f}x pg_dump --schema-only's "
                                  f"time on the same {relations} relations (target: 2x)"))
     return found
-
-
-def _pg_dump(dsn: str) -> str:
-    """The server's own major version's pg_dump where the machine has it (Debian's layout), else the
-    embedded wheel's (newer, which reads any older server)."""
-    from .. import server
-
-    with db.connect(dsn) as conn:
-        own = Path(f"/usr/lib/postgresql/{conn.info.server_version // 10000}/bin/pg_dump")
-    return str(own if own.exists() else server.client_program("pg_dump"))
-
-
-def _path() -> str:
-    import os
-    import sys
-
-    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 def _measure_pgtap(case: str, target: str, repeat: int, baseline_ms: float, pgsuite_ms: float) -> Measurement:

@@ -157,7 +157,7 @@ def _attributes(kind, label: str, expected: dict, live: dict, rules: Rules, foun
                       for key, v in (want or {}).items() if v != (have or {}).get(key)]
         elif _canonical(kind, attribute, want, rules) != _canonical(kind, attribute, have, rules):
             explained = kind.explain(attribute, want, have) if kind.explain else None
-            if explained is None and (_long(want) or _long(have)) and isinstance(want, str) and isinstance(have, str):
+            if explained is None and isinstance(want, str) and isinstance(have, str) and (_long(want) or _long(have)):
                 diffs.append(f"{label}: {attribute} differs:\n" + _diff(want, have))
                 found.definitions.append(Definition(f"{label}: {attribute}", want, have))
                 continue
@@ -165,8 +165,8 @@ def _attributes(kind, label: str, expected: dict, live: dict, rules: Rules, foun
             diffs.append(f"{label}: " + (explained or f"expected {attribute} {shown[0]}, found {shown[1]}"))
 
 
-def _long(value) -> bool:
-    return isinstance(value, str) and ("\n" in value.strip() or len(value) > LONG)
+def _long(text: str) -> bool:
+    return "\n" in text.strip() or len(text) > LONG
 
 
 def _diff(want: str, have: str) -> str:

@@ -77,8 +77,9 @@ def document_schema() -> dict:
     """The JSON Schema of an expectations file: the format's reference (docs/expectations.md)."""
     settings = {"drift": {"enum": ["fail", "warn"], "description": "fail or warn"}, "ignore_tables": STRS,
                 "ignore_functions": STRS, "exclude_schemas": STRS,
-                "not_compared": {"type": "array", "items": {"enum": _attribute_names(), "description": "a KIND.ATTRIBUTE that verify "
-                                                          "compares (docs/expectations.md lists them)"},
+                "not_compared": {"type": "array",
+                                 "items": {"enum": _attribute_names(), "description": "a KIND.ATTRIBUTE that verify "
+                                           "compares (docs/expectations.md lists them)"},
                                  "description": "a list of KIND.ATTRIBUTE (functions.cost, columns.statistics, ...)"},
                 "function_bodies": {"enum": ["as written", "normalised"],
                                     "description": "as written or normalised"}}

@@ -55,7 +55,7 @@ def roles_used(schemas: dict) -> set[str]:
             for spec in section.values():
                 if not isinstance(spec, dict):
                     continue
-                used |= set(spec.get("grants") or {}) | {e.removesuffix(" WITH GRANT OPTION")
+                used |= set(spec.get("grants") or {}) | {e.removesuffix(kinds.GRANT_OPTION)
                                                          for e in spec.get("execute") or []}
                 for policy in (spec.get("policies") or {}).values():
                     used |= set(policy["roles"])

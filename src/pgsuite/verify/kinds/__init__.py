@@ -8,6 +8,10 @@ roles, extensions, schemas, default privileges, event triggers, publications) or
 the kind that holds them: "schemas" (under schemas.<schema>: tables, views, sequences, types,
 functions), "tables" (under schemas.<schema>.tables.<table>: columns, constraints, indexes,
 policies, triggers).
+
+A query writes the privileges of an object as `GRANTS_OF(ACL, OWNER)`: a mapping of grantee to
+privileges (`WITH GRANT OPTION` where it may grant on), the owner's own left out (NULL: none to
+leave out). It is expanded when the query is read, so every kind reads privileges alike.
 """
 
 import pkgutil
@@ -25,6 +29,7 @@ INT = {"type": "integer", "description": "an integer"}
 NUMBER = {"type": "number", "description": "a number"}
 STRS = {"type": "array", "items": {"type": "string"}, "description": "a list of strings"}
 GRANTS = {"type": "object", "additionalProperties": STRS, "description": "a mapping of role to privileges"}
+GRANT_OPTION = " WITH GRANT OPTION"  # after a privilege (or a function's grantee) that may be granted on
 
 
 COMMENT = {"type": "string", "description": "a string (COMMENT ON)"}
@@ -66,9 +71,34 @@ def all_kinds() -> tuple[Kind, ...]:
     for module in pkgutil.iter_modules(__path__):
         loaded = import_module(f"{__name__}.{module.name}")
         kind = loaded.KIND
-        query = resources.files(__name__).joinpath(f"{kind.name}.sql").read_text(encoding="utf-8")
+        query = _expand_grants(resources.files(__name__).joinpath(f"{kind.name}.sql").read_text(encoding="utf-8"))
         found.append(_commented(Kind(**{**kind.__dict__, "sql": query, "doc": (loaded.__doc__ or "").strip()})))
     return tuple(sorted(found, key=lambda k: k.order))
+
+
+GRANTS_OF = """coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
+                 FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                              jsonb_agg(x.privilege_type || CASE WHEN x.is_grantable THEN '{grant_option}' ELSE '' END
+                                        ORDER BY x.privilege_type) AS privileges
+                       FROM aclexplode({acl}) AS x
+                       WHERE x.grantee IS DISTINCT FROM {owner}
+                       GROUP BY 1) AS g), '{{}}'::jsonb)"""
+
+
+def _expand_grants(query: str) -> str:
+    """GRANTS_OF(ACL, OWNER) in a kind's query, written out (ACL may hold parentheses and commas)."""
+    while (start := query.find("GRANTS_OF(")) >= 0:
+        depth, split = 0, None
+        for end in range(start + len("GRANTS_OF"), len(query)):
+            depth += {"(": 1, ")": -1}.get(query[end], 0)
+            if query[end] == "," and depth == 1:
+                split = end
+            if depth == 0:
+                break
+        acl, owner = query[start + len("GRANTS_OF("):split], query[split + 1:end]
+        query = query[:start] + GRANTS_OF.format(acl=acl.strip(), owner=owner.strip(),
+                                                                  grant_option=GRANT_OPTION) + query[end + 1:]
+    return query
 
 
 def _commented(kind: Kind) -> Kind:

@@ -18,12 +18,7 @@ SELECT n.nspname AS schema,
        -- attribute options as pg_dump prints them (n_distinct ...): a server's own bookkeeping under
        -- the reserved pg_ prefix (the Debian PostgreSQL 15 here keeps pg_attver) it leaves out
        nullif(array(SELECT o FROM unnest(a.attoptions) AS o WHERE o NOT LIKE 'pg\_%%' ORDER BY 1), '{}')::text[] AS options,
-       (SELECT jsonb_object_agg(g.grantee, g.privileges)
-        FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
-                     jsonb_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                               ORDER BY x.privilege_type) AS privileges
-              FROM aclexplode(a.attacl) AS x
-              GROUP BY 1) AS g) AS grants,
+       GRANTS_OF(a.attacl, NULL) AS grants,
        col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute AS a
 JOIN pg_class AS c ON c.oid = a.attrelid

@@ -4,13 +4,7 @@ SELECT l.lanname AS name,
        CASE WHEN l.lanvalidator <> 0 THEN l.lanvalidator::regproc::text END AS validator,
        l.lanpltrusted AS trusted,
        pg_get_userbyid(l.lanowner) AS owner,
-       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
-                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                                        ORDER BY a.privilege_type) AS privileges
-                       FROM aclexplode(l.lanacl) AS a
-                       WHERE a.grantee <> l.lanowner
-                       GROUP BY 1) AS g), '{}'::jsonb) AS grants,
+       GRANTS_OF(l.lanacl, l.lanowner) AS grants,
        obj_description(l.oid, 'pg_language') AS comment
 FROM pg_language AS l
 WHERE l.lanispl

@@ -12,13 +12,7 @@ SELECT n.nspname AS schema,
           AND d.deptype IN ('a', 'i')
         LIMIT 1) AS owned_by,
        pg_get_userbyid(c.relowner) AS owner,
-       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
-                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                                        ORDER BY a.privilege_type) AS privileges
-                       FROM aclexplode(c.relacl) AS a
-                       WHERE a.grantee <> c.relowner
-                       GROUP BY 1) AS g), '{}'::jsonb) AS grants,
+       GRANTS_OF(c.relacl, c.relowner) AS grants,
        obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class AS c
 JOIN pg_namespace AS n ON n.oid = c.relnamespace

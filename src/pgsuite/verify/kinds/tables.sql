@@ -7,13 +7,7 @@ SELECT n.nspname AS schema,
        pg_get_userbyid(c.relowner) AS owner,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
-                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                                        ORDER BY a.privilege_type) AS privileges
-                       FROM aclexplode(c.relacl) AS a
-                       WHERE a.grantee <> c.relowner
-                       GROUP BY 1) AS g), '{}'::jsonb) AS grants,
+       GRANTS_OF(c.relacl, c.relowner) AS grants,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relispartition THEN (SELECT i.inhparent::regclass::text FROM pg_inherits AS i
                                        WHERE i.inhrelid = c.oid) END AS partition_of,

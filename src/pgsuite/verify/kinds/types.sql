@@ -15,13 +15,7 @@ SELECT n.nspname AS schema,
                                             FROM pg_attribute AS a WHERE a.attrelid = t.typrelid AND a.attnum > 0
                                               AND NOT a.attisdropped ORDER BY a.attnum)::text[] END AS attributes,
        pg_get_userbyid(t.typowner) AS owner,
-       (SELECT jsonb_object_agg(g.grantee, g.privileges)
-        FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                     jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                                        ORDER BY a.privilege_type) AS privileges
-              FROM aclexplode(coalesce(t.typacl, acldefault('T', t.typowner))) AS a
-              WHERE a.grantee <> t.typowner
-              GROUP BY 1) AS g) AS grants,
+       GRANTS_OF(coalesce(t.typacl, acldefault('T', t.typowner)), t.typowner) AS grants,
        obj_description(t.oid, 'pg_type') AS comment
 FROM pg_type AS t
 JOIN pg_namespace AS n ON n.oid = t.typnamespace

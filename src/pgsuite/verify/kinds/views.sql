@@ -6,13 +6,7 @@ SELECT n.nspname AS schema,
        array(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) FROM pg_attribute AS a
              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)::text[] AS columns,
        pg_get_userbyid(c.relowner) AS owner,
-       coalesce((SELECT jsonb_object_agg(g.grantee, g.privileges)
-                 FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                              jsonb_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
-                                        ORDER BY a.privilege_type) AS privileges
-                       FROM aclexplode(c.relacl) AS a
-                       WHERE a.grantee <> c.relowner
-                       GROUP BY 1) AS g), '{}'::jsonb) AS grants,
+       GRANTS_OF(c.relacl, c.relowner) AS grants,
        coalesce(c.reloptions, '{}')::text[] AS options,
        coalesce((SELECT jsonb_object_agg(ic.relname, pg_get_indexdef(i.indexrelid))
                  FROM pg_index AS i JOIN pg_class AS ic ON ic.oid = i.indexrelid
