@@ -62,6 +62,25 @@ def test_a_slower_case_is_a_regression_against_the_last_good_run_and_never_becom
     assert other.returncode == 0 and "regressions: not assessed" in other.stdout, other.stderr
 
 
+def test_a_run_shorter_than_the_workloads_own_judges_no_regression_and_is_no_baseline(db, project_copy):
+    workload(project_copy, TINY.format(sleep=0.0005))
+    assert bench(project_copy, db, "tiny").returncode == 0
+    workload(project_copy, TINY.format(sleep=0.02))  # slower for certain, but measured with 5 runs of 30
+    short = bench(project_copy, db, "tiny", "--repeat", "5")
+    assert short.returncode == 0, short.stderr
+    assert ("regressions: not assessed, --repeat 5 is fewer than the workload's own 30 runs: "
+            "regressions are judged at its own length") in short.stdout
+    good, brief = saved(project_copy)
+    assert brief["baseline_run"] is None and brief["regressions"] == [] and brief["repeat"] == 5
+    # a full run is compared with the full run before it, never with the short one
+    full = bench(project_copy, db, "tiny")
+    assert full.returncode == 1 and f"against run {good['id']}" in full.stderr
+    # a longer run than the workload's own is judged, against runs of its own length only
+    longer = bench(project_copy, db, "tiny", "--repeat", "40")
+    assert longer.returncode == 0 and "regressions: not assessed, no earlier run of this workload on this server, " \
+        "measured the same way, met its thresholds" in longer.stdout, longer.stderr
+
+
 @pytest.mark.parametrize("thresholds,message", [  # file:line: key: what (the thresholds start at line {first})
     ("  - {case: three, metric: ratio, at_most: 2}", "tiny.yaml:{first}: thresholds[0].case: must name one of the cases (one, two)"),
     ("  - {case: two, metric: speed, at_most: 2}", "thresholds[0].metric: expected one of ratio, tps_ratio"),

@@ -1,8 +1,10 @@
 """Saved workload runs: reports/bench/<workload>/<run-id>.json (git-ignored), one per workload
 run, keyed to the server they ran on (its system identifier: the scratch databases differ).
 
-A run's baseline is the latest earlier run of the same workload on the same server, with the
-same settings, that met every threshold and regressed nothing; the report shows each workload's latest run."""
+A run's baseline is the latest earlier run of the same workload on the same server, measured the
+same way (settings, runs per case, seconds per case), that met every threshold and regressed
+nothing; a run shorter than the workload's own is judged against none. The report shows each
+workload's latest run."""
 
 import json
 from pathlib import Path
@@ -11,6 +13,7 @@ from . import judge as bench_judge
 from ..errors import ConfigError
 from ..results import now_iso
 
+NO_BASELINE = "no earlier run of this workload on this server, measured the same way, met its thresholds"
 FORMAT = 1  # a saved run of another format (or not one at all) is skipped, never half-read
 
 
@@ -40,10 +43,12 @@ class BenchStore:
             if isinstance(doc, dict) and doc.get("format") == FORMAT and doc["target"]["system_identifier"] == server:
                 yield doc
 
-    def baseline(self, workload: str, server: str, settings: dict) -> dict | None:
-        """Runs with other settings (say, fewer rows) measured something else: never a baseline."""
-        return next((doc for doc in self.newest_first(workload, server)
-                     if doc.get("settings") == settings and not bench_judge.problems([doc])), None)
+    def baseline(self, workload, server: str) -> dict | None:
+        """Runs with other settings (say, fewer rows) or another length measured something else:
+        never a baseline."""
+        measured = measured_as(workload)
+        return next((doc for doc in self.newest_first(workload.name, server)
+                     if {k: doc.get(k) for k in measured} == measured and not bench_judge.problems([doc])), None)
 
     def latest(self, server: str) -> list[dict]:
         """The latest run of each workload on this server, by workload name."""
@@ -52,24 +57,33 @@ class BenchStore:
         return [doc for doc in found if doc is not None]
 
 
+def measured_as(workload) -> dict:
+    """How a run was measured, as its saved document says it."""
+    return {"settings": workload.settings, "repeat": None if workload.clients else workload.repeat,
+            "duration_s": workload.duration if workload.clients else None}
+
+
 def record(store: BenchStore, workload, results: list, target: dict, git_commit: str, run_id: str) -> dict:
     """A workload run as saved: its results, judged against its thresholds and its baseline run."""
     from dataclasses import asdict
 
     cases = [asdict(r) for r in results]
     server = target.get("system_identifier")
-    baseline = store.baseline(workload.name, server, workload.settings)
+    shortened = workload.shortened()
+    baseline = None if shortened else store.baseline(workload, server)
     return {
         "format": FORMAT, "id": run_id, "measured_at": now_iso(), "workload": workload.name,
-        "description": workload.description, "baseline": workload.baseline, "settings": workload.settings, "clients": workload.clients,
-        "duration_s": workload.duration if workload.clients else None,
-        "repeat": None if workload.clients else workload.repeat,
+        "description": workload.description, "baseline": workload.baseline, "clients": workload.clients,
+        **measured_as(workload),
         "git_commit": git_commit,
         "target": {k: target.get(k) for k in ("system_identifier", "server_version", "host", "port")},
         "cases": cases,
         "thresholds": bench_judge.judge_thresholds(workload.thresholds, cases, workload.overridden),
         "regression_tolerance": workload.regression_tolerance,
         "baseline_run": baseline["id"] if baseline else None,
+        "regressions_not_assessed": None if baseline else (
+            f"{shortened}: regressions are judged at its own length" if shortened else
+            NO_BASELINE),
         "regressions": bench_judge.judge_regressions(cases, baseline["cases"] if baseline else None,
                                                      workload.regression_tolerance, workload.baseline),
     }

@@ -105,6 +105,17 @@ class Workload:
     thresholds: list[bench_judge.Threshold] = field(default_factory=list)
     regression_tolerance: float = bench_judge.DEFAULT_TOLERANCE
     overridden: list[str] = field(default_factory=list)  # settings changed with --set
+    own_repeat: int | None = None  # the file's repeat (None: as run), against --repeat
+    own_duration: int | None = None  # the file's duration (None: as run), against --duration
+
+    def shortened(self) -> str | None:
+        """Why this run is too short to judge a regression (a ratio's noise grows as runs shrink),
+        or None: measured with fewer runs or seconds than the workload's own."""
+        if self.clients and self.own_duration is not None and self.duration < self.own_duration:
+            return f"--duration {self.duration} is shorter than the workload's own {self.own_duration} s"
+        if not self.clients and self.own_repeat is not None and self.repeat < self.own_repeat:
+            return f"--repeat {self.repeat} is fewer than the workload's own {self.own_repeat} runs"
+        return None
 
 
 @dataclass(frozen=True)
@@ -157,7 +168,7 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     max_tries = data.get("max_tries", 1)
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
-                    repeat=count, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
+                    repeat=count, own_repeat=data.get("repeat", 100), own_duration=duration, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
                     check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries,
                     thresholds=bench_judge.parse_thresholds(data, cases, clients, wrong),
                     regression_tolerance=float(data.get("regression_tolerance", bench_judge.DEFAULT_TOLERANCE)))

@@ -183,8 +183,7 @@ def _workload_text(loaded, doc: dict) -> str:
         value = "not measured" if t["value"] is None else f"{t['value']:g}"
         lines.append(f"threshold {t['threshold']}: {value}, {t['why'].upper() if t['state'] == 'fail' else t['why']}")
     if doc["baseline_run"] is None:
-        lines.append("regressions: not assessed, no earlier run of this workload on this server with the same settings "
-                     "met its thresholds")
+        lines.append(f"regressions: not assessed, {doc['regressions_not_assessed']}")
     else:
         worse = [r for r in doc["regressions"] if r["state"] == "fail"]
         lines.append(f"regressions against run {doc['baseline_run']} (tolerance {doc['regression_tolerance']:.0%}): "

@@ -7,6 +7,7 @@ commit: the report says when and on what, and they never count among this run's 
 from markupsafe import Markup
 
 from . import charts
+from ..bench.store import NO_BASELINE
 
 
 def build(docs: list[dict], status) -> list[dict]:
@@ -40,8 +41,7 @@ def _workload(doc: dict, status) -> dict:
         "thresholds": [{"text": t["threshold"], "value": "not measured" if t["value"] is None else f"{t['value']:g}",
                         "status": status(t["state"]), "why": t["why"]} for t in doc["thresholds"]],
         "regression_note": (f"against run {doc['baseline_run']}, tolerance {doc['regression_tolerance']:.0%}"
-                            if compared else "not assessed: no earlier run of this workload on this server, with "
-                                             "the same settings, met its thresholds"),
+                            if compared else f"not assessed: {doc.get('regressions_not_assessed') or NO_BASELINE}"),
         "regressions": [{"case": r["case"], "clients": r["clients"], "metric": r["metric"], "before": f"{r['before']:g}",
                          "now": f"{r['now']:g}", "change": f"{r['change']:+.0%}", "status": status(r["state"])}
                         for r in doc["regressions"]],
