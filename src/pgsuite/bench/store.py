@@ -63,6 +63,13 @@ def measured_as(workload) -> dict:
             "duration_s": workload.duration if workload.clients else None}
 
 
+def _not_assessed(shortened: str | None, baseline: dict | None) -> str | None:
+    """Why no regression was judged, or None when one was."""
+    if shortened:
+        return f"{shortened}: regressions are judged at its own length"
+    return None if baseline else NO_BASELINE
+
+
 def record(store: BenchStore, workload, results: list, target: dict, git_commit: str, run_id: str) -> dict:
     """A workload run as saved: its results, judged against its thresholds and its baseline run."""
     from dataclasses import asdict
@@ -81,9 +88,7 @@ def record(store: BenchStore, workload, results: list, target: dict, git_commit:
         "thresholds": bench_judge.judge_thresholds(workload.thresholds, cases, workload.overridden),
         "regression_tolerance": workload.regression_tolerance,
         "baseline_run": baseline["id"] if baseline else None,
-        "regressions_not_assessed": None if baseline else (
-            f"{shortened}: regressions are judged at its own length" if shortened else
-            NO_BASELINE),
+        "regressions_not_assessed": _not_assessed(shortened, baseline),
         "regressions": bench_judge.judge_regressions(cases, baseline["cases"] if baseline else None,
                                                      workload.regression_tolerance, workload.baseline),
     }

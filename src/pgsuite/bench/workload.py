@@ -157,7 +157,7 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     cases = data["cases"]
     if data["baseline"] not in cases:
         raise wrong(("baseline",), f"must name one of the cases ({', '.join(cases)})")
-    count = repeat if repeat is not None else data.get("repeat", 100)
+    own_repeat = data.get("repeat", 100)
     setup = data.get("setup") or []
     setup = [setup] if isinstance(setup, str) else setup
     for name in setup:
@@ -168,7 +168,8 @@ def load(project: Project, name: str, repeat: int | None = None) -> Workload:
     max_tries = data.get("max_tries", 1)
     return Workload(name=path.stem, folder=path.parent, cases=cases, baseline=data["baseline"],
                     description=data.get("description", ""), setup=setup, settings=data.get("settings") or {},
-                    repeat=count, own_repeat=data.get("repeat", 100), own_duration=duration, fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
+                    repeat=own_repeat if repeat is None else repeat, own_repeat=own_repeat, own_duration=duration,
+                    fresh=bool(data.get("fresh", False)), writer=data.get("writer"),
                     check=data.get("check"), clients=clients, duration=duration, max_tries=max_tries,
                     thresholds=bench_judge.parse_thresholds(data, cases, clients, wrong),
                     regression_tolerance=float(data.get("regression_tolerance", bench_judge.DEFAULT_TOLERANCE)))
